@@ -1,0 +1,73 @@
+"""Command line: python3 -m testbed {build,up,down,status,gate,restart-kubelet,kubectl,env} ..."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from . import build, cluster, kubelet, teardown
+from .eras import ERAS, era
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="testbed", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("build", help="build the era's Kubernetes binaries").add_argument("era", choices=ERAS)
+    up = sub.add_parser("up", help="start an era and print its kubeconfig path")
+    up.add_argument("era", choices=ERAS)
+    up.add_argument("--gate", choices=("on", "off"), default="off", help="legacy: EphemeralContainers gate")
+    down = sub.add_parser("down", help="stop an era (or all) and remove its state")
+    down.add_argument("era", choices=[*ERAS, "all"], nargs="?", default="all")
+    sub.add_parser("status", help="which eras are up")
+    gate = sub.add_parser("gate", help="switch the legacy era's gate")
+    gate.add_argument("era", choices=ERAS)
+    gate.add_argument("state", choices=("on", "off"))
+    sub.add_parser("restart-kubelet", help="restart an era's kubelet").add_argument("era", choices=ERAS)
+    sub.add_parser("env", help="print shell exports for an era").add_argument("era", choices=ERAS)
+    kubectl = sub.add_parser("kubectl", help="run the era's own kubectl")
+    kubectl.add_argument("era", choices=ERAS)
+    kubectl.add_argument("args", nargs=argparse.REMAINDER)
+    options = parser.parse_args(argv)
+
+    if options.command == "build":
+        build.ensure_binaries(era(options.era))
+    elif options.command == "up":
+        chosen = era(options.era)
+        seconds = cluster.up(chosen, gate=options.gate == "on")
+        print(f"{chosen.name} ({chosen.version}) up in {seconds:.1f} s", file=sys.stderr)
+        print(chosen.kubeconfig)
+    elif options.command == "down":
+        for name in ERAS if options.era == "all" else [options.era]:
+            forced = teardown.down(ERAS[name])
+            left = teardown.leftovers(ERAS[name])
+            print(f"{name}: down" + (f" ({'; '.join(forced)})" if forced else ""), file=sys.stderr)
+            if left:
+                print(f"{name}: LEFT BEHIND: {', '.join(left)}", file=sys.stderr)
+                return 1
+    elif options.command == "status":
+        for name, chosen in ERAS.items():
+            state = "up" if _safe_running(chosen) else "down"
+            print(f"{name}\t{chosen.version}\t{state}\t{chosen.kubeconfig if state == 'up' else ''}")
+    elif options.command == "gate":
+        cluster.set_gate(era(options.era), options.state == "on")
+    elif options.command == "restart-kubelet":
+        kubelet.restart(era(options.era))
+    elif options.command == "env":
+        chosen = era(options.era)
+        print(f"export KUBECONFIG={chosen.kubeconfig}\nexport PATH={chosen.bin_dir}:$PATH")
+    elif options.command == "kubectl":
+        chosen = era(options.era)
+        os.execv(str(chosen.bin_dir / "kubectl"), ["kubectl", f"--kubeconfig={chosen.kubeconfig}", *options.args])
+    return 0
+
+
+def _safe_running(chosen) -> bool:
+    try:
+        return cluster.running(chosen)
+    except Exception:
+        return False
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

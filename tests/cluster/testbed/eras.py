@@ -1,0 +1,121 @@
+"""What differs between the test bed's two Kubernetes eras: versions, ports, addresses."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from pathlib import Path
+
+CLUSTER_DIR = Path(__file__).resolve().parent.parent
+CACHE_ROOT = Path(os.environ.get("KUBEDEBUG_TESTBED_CACHE", Path.home() / ".cache" / "kubedebug-testbed"))
+STATE_ROOT = Path(os.environ.get("KUBEDEBUG_TESTBED_STATE", "/var/tmp/kubedebug-testbed"))
+# Sockets need short paths (108 bytes), so runtime state lives under /run.
+RUN_ROOT = Path(os.environ.get("KUBEDEBUG_TESTBED_RUN", "/run/kubedebug-testbed"))
+
+IMAGES = {
+    "pause": "kubedebug.local/pause:1",
+    "tools": "kubedebug.local/busybox-tools:1",
+    "java_app": "kubedebug.local/java-app:17",
+    "jdk": "kubedebug.local/jdk:17",
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class Era:
+    name: str
+    version: str
+    port_prefix: int  # every listener of this era is on 127.0.0.1:<prefix><suffix>
+    pod_subnet: str
+    bridge: str
+    # legacy runs kube-apiserver and kube-scheduler as static pods, kubeadm-style, so that
+    # the feature_gates role edits the very files the running control plane comes from.
+    static_control_plane: bool
+
+    @property
+    def minor(self) -> int:
+        return int(self.version.split(".")[1])
+
+    @property
+    def module_dir(self) -> Path:
+        return CLUSTER_DIR / "components" / f"v1.{self.minor}"
+
+    @property
+    def bin_dir(self) -> Path:
+        return CACHE_ROOT / "bin" / self.version
+
+    @property
+    def state_dir(self) -> Path:
+        return STATE_ROOT / self.name
+
+    @property
+    def run_dir(self) -> Path:
+        return RUN_ROOT / self.name
+
+    @property
+    def containerd_root(self) -> Path:
+        # Kept across up/down (images stay imported), so a warm start takes seconds.
+        return CACHE_ROOT / "containerd" / self.name
+
+    @property
+    def node_name(self) -> str:
+        return f"kubedebug-{self.name}"
+
+    def port(self, suffix: int) -> int:
+        return self.port_prefix * 1000 + suffix
+
+    @property
+    def apiserver_port(self) -> int:
+        return self.port(443)
+
+    @property
+    def etcd_port(self) -> int:
+        return self.port(379)
+
+    @property
+    def kubelet_port(self) -> int:
+        return self.port(250)
+
+    @property
+    def kubelet_healthz_port(self) -> int:
+        return self.port(248)
+
+    @property
+    def scheduler_port(self) -> int:
+        return self.port(259)
+
+    @property
+    def controller_manager_port(self) -> int:
+        return self.port(257)
+
+    @property
+    def kubeconfig(self) -> Path:
+        return self.state_dir / "admin.kubeconfig"
+
+    @property
+    def containerd_socket(self) -> Path:
+        return self.run_dir / "containerd.sock"
+
+    @property
+    def manifests_dir(self) -> Path:
+        return self.state_dir / "etc" / "kubernetes" / "manifests"
+
+    @property
+    def kubelet_config(self) -> Path:
+        return self.state_dir / "var" / "lib" / "kubelet" / "config.yaml"
+
+    @property
+    def audit_log(self) -> Path:
+        return self.state_dir / "log" / "audit.log"
+
+
+ERAS = {
+    "current": Era("current", "v1.37.2", 16, "10.244.16.0/24", "kdcurrent0", static_control_plane=False),
+    "legacy": Era("legacy", "v1.21.14", 17, "10.244.17.0/24", "kdlegacy0", static_control_plane=True),
+}
+
+
+def era(name: str) -> Era:
+    try:
+        return ERAS[name]
+    except KeyError:
+        raise SystemExit(f"unknown era {name!r}: choose one of {', '.join(ERAS)}") from None

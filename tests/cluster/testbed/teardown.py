@@ -1,0 +1,58 @@
+"""Stopping an era so that no process, mount or network device is left behind."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+from . import containerd, processes
+from .eras import Era
+
+HOST_PROCESSES = ("kube-scheduler", "kube-controller-manager", "kube-apiserver", "etcd")
+
+
+def mounts_under(prefixes: list[Path]) -> list[str]:
+    wanted = [str(p).rstrip("/") + "/" for p in prefixes] + [str(p) for p in prefixes]
+    points = []
+    with open("/proc/self/mountinfo") as mountinfo:
+        for line in mountinfo:
+            point = line.split()[4].replace("\\040", " ")
+            if any(point == w or point.startswith(w) for w in wanted):
+                points.append(point)
+    return sorted(set(points), key=len, reverse=True)  # children before parents
+
+
+def down(era: Era) -> list[str]:
+    """Stop everything of ``era``; returns what had to be cleaned up by force."""
+    forced = []
+    processes.stop(era, "kubelet")
+    containerd.remove_all_containers(era)
+    for name in HOST_PROCESSES:
+        processes.stop(era, name)
+    processes.stop(era, "containerd")
+    dirs = [era.run_dir, era.state_dir, era.containerd_root]
+    leftovers = processes.pids_rooted_under(dirs)
+    if leftovers:
+        forced.append(f"killed {len(leftovers)} leftover processes")
+        processes.kill_all(leftovers)
+    for point in mounts_under(dirs):
+        result = subprocess.run(["umount", point], capture_output=True)
+        if result.returncode != 0:
+            subprocess.run(["umount", "-l", point], capture_output=True)
+        forced.append(f"unmounted {point}")
+    if Path(f"/sys/class/net/{era.bridge}").exists():
+        subprocess.run(["ip", "link", "delete", era.bridge], capture_output=True)
+    shutil.rmtree(era.state_dir, ignore_errors=True)
+    shutil.rmtree(era.run_dir, ignore_errors=True)
+    return forced
+
+
+def leftovers(era: Era) -> list[str]:
+    """What of ``era`` still exists; empty after a clean stop."""
+    dirs = [era.run_dir, era.state_dir, era.containerd_root]
+    found = [f"process {pid}" for pid in processes.pids_rooted_under(dirs)]
+    found += [f"mount {point}" for point in mounts_under(dirs)]
+    if Path(f"/sys/class/net/{era.bridge}").exists():
+        found.append(f"network device {era.bridge}")
+    return found
