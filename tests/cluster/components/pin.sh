@@ -2,7 +2,7 @@
 # Writes a Go main module that pins k8s.io/kubernetes at one release, with every
 # staging module (k8s.io/api, ...) replaced by its published v0.X.Y twin, because
 # k8s.io/kubernetes's own go.mod points them at ./staging, which a proxy download lacks.
-# Usage: pin.sh v1.37.2 DIR   (run once per era; the result, go.mod and go.sum, is committed)
+# Usage: pin.sh v1.37.2 DIR   (once per era; go.mod, go.sum and tools.go are committed)
 set -euo pipefail
 version=$1 dir=$2
 staging_version="v0.${version#v1.}"
@@ -24,4 +24,15 @@ mkdir -p "$dir"
       fi
     done
   echo ")"
+  if [ "${staging_version#v0.}" \< "24" ]; then
+    echo
+    echo "// Old releases built with a modern Go panic in JSON encoding through reflect2"
+    echo "// v1.0.1; minimal version selection takes these newer ones instead."
+    echo "require ("
+    echo "	github.com/json-iterator/go v1.1.12"
+    echo "	github.com/modern-go/reflect2 v1.0.2"
+    echo ")"
+  fi
 } > "$dir/go.mod"
+cp tools.go.in "$dir/tools.go"
+(cd "$dir" && go mod tidy)
