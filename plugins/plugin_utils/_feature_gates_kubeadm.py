@@ -1,0 +1,63 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) kubedebug.ephemeral contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Persist the merged gate string in kubeadm's ClusterConfiguration, so ``kubeadm upgrade`` keeps it.
+
+kubeadm regenerates the control-plane manifests from ``kube-system/kubeadm-config`` on upgrade (kubeadm#2157), and
+``extraArgs["feature-gates"]`` *replaces* kubeadm's own default gate string (e.g. ``IPv6DualStack``,
+``controlplane/manifests.go``), so the value written here must be the whole merged list taken from the running
+manifest. Component gates never go into kubeadm's own ``featureGates`` (``unrecognized feature-gate key``).
+The ConfigMap holds YAML kubeadm itself re-renders, so parse-and-dump is fine here; we only write on a change.
+"""
+
+from __future__ import annotations
+
+import typing as t
+
+import yaml
+
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates_gates import FeatureGateError
+
+SECTIONS = {"kube-apiserver": "apiServer", "kube-scheduler": "scheduler", "kube-controller-manager": "controllerManager"}
+
+
+def cluster_configuration_edit(text: str, values: t.Mapping[str, str | None]) -> dict[str, t.Any]:
+    """``values``: {component: merged gate string, or empty/None to drop the extraArg}."""
+    try:
+        doc = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        raise FeatureGateError("kubeadm-config ClusterConfiguration is not valid YAML: %s" % exc) from exc
+    if not isinstance(doc, dict) or doc.get("kind") != "ClusterConfiguration":
+        raise FeatureGateError("kubeadm-config data.ClusterConfiguration is not a kind: ClusterConfiguration document")
+    before, after = {}, {}
+    for component, value in values.items():
+        section = SECTIONS.get(component)
+        if section is None:
+            raise FeatureGateError("no ClusterConfiguration section for %s" % component)
+        part = doc.get(section)
+        if part is None:
+            part = {}
+        if not isinstance(part, dict):
+            raise FeatureGateError("ClusterConfiguration %s is not a mapping" % section)
+        extra = part.get("extraArgs") or {}
+        if isinstance(extra, list):
+            raise FeatureGateError("ClusterConfiguration %s.extraArgs is a list (kubeadm v1beta4); edit it with kubeadm tooling" % section)
+        before[component] = extra.get("feature-gates")
+        if value:
+            extra["feature-gates"] = value
+        else:
+            extra.pop("feature-gates", None)
+        after[component] = extra.get("feature-gates")
+        if extra:
+            part["extraArgs"] = extra
+        else:
+            part.pop("extraArgs", None)
+        if part:
+            doc[section] = part
+        else:
+            doc.pop(section, None)
+    changed = before != after
+    new = yaml.safe_dump(doc, default_flow_style=False, sort_keys=False) if changed else text
+    return {"changed": changed, "text": new, "before": before, "after": after}

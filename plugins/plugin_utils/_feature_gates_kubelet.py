@@ -1,0 +1,192 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) kubedebug.ephemeral contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The kubelet's two places for gates: the KubeletConfiguration ``featureGates`` map, and ``--feature-gates``
+inside ``KUBELET_EXTRA_ARGS`` of ``/etc/default/kubelet`` or ``/etc/sysconfig/kubelet``.
+
+Flags beat the config file key by key (``kubeletConfigFlagPrecedence``), so a stale ``EphemeralContainers=false``
+in the env file silently cancels the config file; the role therefore also fixes ("fix" mode) the key wherever a flag
+already sets it. Both editors keep every other byte.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import typing as t
+
+import yaml
+
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils import _feature_gates_gates as fg
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils import _feature_gates_yamltext as yt
+
+FLAG = "--feature-gates"
+# Written above a KUBELET_EXTRA_ARGS line the role had to create, so removal can take both lines away again.
+MARKER = "# Added by kubedebug.ephemeral.feature_gates; removed again by feature_gates_state=absent"
+
+
+def _targets(before: dict[str, bool], want: dict[str, bool], state: str, mode: str) -> tuple[dict[str, bool], list[str]]:
+    if mode not in ("add", "fix"):
+        raise fg.FeatureGateError("mode must be add or fix, not %r" % mode)
+    if state == "absent":
+        return {}, list(want)
+    if state != "present":
+        raise fg.FeatureGateError("state must be present or absent, not %r" % state)
+    if mode == "fix":
+        return {k: v for k, v in want.items() if k in before}, []
+    return want, []
+
+
+def _result(changed: bool, text: str, before: dict[str, bool], after: dict[str, bool], **extra: t.Any) -> dict[str, t.Any]:
+    return dict(
+        changed=changed, text=text, gates_before=before, gates_after=after,
+        diff={k: {"before": before.get(k), "after": after.get(k)}
+              for k in sorted(set(before) | set(after)) if before.get(k) != after.get(k)},
+        **extra)
+
+
+def config_edit(text: str, gates: t.Mapping[str, t.Any], state: str = "present", mode: str = "add") -> dict[str, t.Any]:
+    """Merge into or remove from ``featureGates`` of a KubeletConfiguration (YAML or JSON) text."""
+    want = fg.normalise_gates(gates)
+    root = yt.compose(text)
+    kind = yt.map_get(root, "kind")
+    if not kind or kind[2].value != "KubeletConfiguration":
+        raise fg.FeatureGateError("the kubelet config file is not a kind: KubeletConfiguration document")
+    found = yt.map_get(root, "featureGates")
+    node = found[2] if found else None
+    if node is not None and not isinstance(node, yaml.MappingNode):
+        raise fg.FeatureGateError("featureGates in the kubelet config is not a mapping (line %d); make it a map or remove it" % (node.start_mark.line + 1))
+    entries = [(k.value, fg.parse_bool(k.value, v.value), i) for i, (k, v) in enumerate(node.value)] if node else []
+    before = {k: v for k, v, _ in entries}
+    setv, drop = _targets(before, want, state, mode)
+    edits = []
+    after = dict(before)
+    for key, value, i in entries:
+        if key in drop:
+            after.pop(key)
+        elif key in setv and setv[key] != value:
+            edits.append(yt.replace_scalar(node.value[i][1], setv[key]))
+            after[key] = setv[key]
+    new = [(k, v) for k, v in setv.items() if k not in before]
+    after.update(new)
+    removed = [i for k, _, i in entries if k in drop]
+    if removed:
+        if not after:
+            edits = [yt.map_delete(text, root, found[0])]
+        elif node.flow_style:
+            edits = [yt.flow_map_keep(text, node, [i for _, _, i in entries if i not in removed])]
+        else:
+            edits.extend(yt.map_delete(text, node, i) for i in removed)
+    if new:
+        edits.append(yt.map_insert(text, node, new) if node else yt.map_insert(text, root, new, nest_under="featureGates"))
+    if not edits:
+        return _result(False, text, before, before)
+    out = yt.apply_edits(text, edits)
+    _validate_config(text, out, after)
+    return _result(True, out, before, after)
+
+
+def _validate_config(old: str, new: str, gates: dict[str, bool]) -> None:
+    before, after = yaml.safe_load(old), yaml.safe_load(new)
+    if (after.get("featureGates") or {}) != gates:
+        raise fg.FeatureGateError("internal error: the edited kubelet config sets featureGates %s, not %s" % (after.get("featureGates"), gates))
+    b, a = copy.deepcopy(before), copy.deepcopy(after)
+    b.pop("featureGates", None)
+    a.pop("featureGates", None)
+    if a != b:
+        raise fg.FeatureGateError("internal error: the edit of the kubelet config changed more than featureGates")
+
+
+_TOKEN = re.compile(r"\S+")
+
+
+def _line_re(variable: str) -> re.Pattern[str]:
+    return re.compile(r"^(?P<head>[ \t]*(?:export[ \t]+)?%s[ \t]*=)(?P<value>[^\r\n]*)$" % re.escape(variable), re.M)
+
+
+def _unquote(raw: str) -> tuple[str, str, str]:
+    """Split ``"…"``/``'…'`` into (open, inner, close); systemd strips the quotes before the shell-style split."""
+    stripped = raw.rstrip()
+    for q in ('"', "'"):
+        if len(stripped) >= 2 and stripped[0] == q and stripped[-1] == q:
+            return q, stripped[1:-1], q + raw[len(stripped):]
+    return "", raw, ""
+
+
+def env_gates(text: str, variable: str = "KUBELET_EXTRA_ARGS") -> dict[str, bool]:
+    matches = list(_line_re(variable).finditer(text))
+    if not matches:
+        return {}
+    _, inner, _ = _unquote(matches[-1].group("value"))
+    return fg.as_dict(fg.fold(v for _, _, _, v in _env_occurrences(inner)))
+
+
+def _env_occurrences(inner: str) -> list[tuple[int, int, bool, str]]:
+    """(start, end, split, value) per ``--feature-gates`` in the args; end covers the value token when split."""
+    tokens = list(_TOKEN.finditer(inner))
+    out = []
+    for i, tok in enumerate(tokens):
+        word = tok.group(0)
+        if word.startswith(FLAG + "="):
+            out.append((tok.start(), tok.end(), False, word[len(FLAG) + 1:]))
+        elif word == FLAG:
+            if i + 1 >= len(tokens):
+                raise fg.FeatureGateError("%s is the last word of the kubelet args and has no value" % FLAG)
+            out.append((tok.start(), tokens[i + 1].end(), True, tokens[i + 1].group(0)))
+    return out
+
+
+def env_edit(text: str, gates: t.Mapping[str, t.Any], state: str = "present", mode: str = "add",
+             variable: str = "KUBELET_EXTRA_ARGS") -> dict[str, t.Any]:
+    """Merge into or remove from ``--feature-gates`` in ``VARIABLE=…`` of a systemd EnvironmentFile."""
+    want = fg.normalise_gates(gates)
+    matches = list(_line_re(variable).finditer(text))
+    # systemd applies assignments in order, so the last line is the one the kubelet sees.
+    match = matches[-1] if matches else None
+    opening, inner, closing = _unquote(match.group("value")) if match else ("", "", "")
+    occ = _env_occurrences(inner)
+    folded = fg.fold(v for _, _, _, v in occ)
+    before = fg.as_dict(folded)
+    setv, drop = _targets(before, want, state, mode)
+    pairs = fg.apply(folded, setv, drop)
+    new_value = fg.join(pairs)
+    if (len(occ) <= 1 and [o[3] for o in occ] == ([new_value] if pairs else [])) or (not setv and not any(k in before for k in drop)):
+        return _result(False, text, before, before, line_found=match is not None)
+    after = fg.as_dict(pairs)
+    flag = FLAG + "=" + new_value
+    if match is None:
+        lead = "" if not text or text.endswith("\n") else "\n"
+        out = text + lead + "%s\n%s=%s\n" % (MARKER, variable, flag)
+        return _result(True, out, before, after, line_found=False)
+    new_inner = inner
+    for n, (start, end, split, _) in reversed(list(enumerate(occ))):
+        if n == 0 and pairs:
+            new_inner = new_inner[:start] + (FLAG + " " + new_value if split else flag) + new_inner[end:]
+        else:
+            # Take the blank before the flag with it (or after it, when the flag comes first).
+            lo = len(new_inner[:start].rstrip(" \t"))
+            hi = end
+            if lo == 0:
+                hi = end + len(new_inner[end:]) - len(new_inner[end:].lstrip(" \t"))
+            new_inner = new_inner[:lo] + new_inner[hi:]
+    if not occ:
+        new_inner = new_inner.rstrip(" \t") + (" " if new_inner.strip() else "") + flag
+    start, end = match.span()
+    line_begin = start
+    if not new_inner.strip() and not opening:
+        marker_line = MARKER + "\n"
+        if text[:start].endswith(marker_line):
+            # We created this line; take it and the marker away so the file is byte for byte the original.
+            line_begin = start - len(marker_line)
+            out = text[:line_begin] + text[line_end_after(text, end):]
+            return _result(True, out, before, after, line_found=True)
+    out = text[:start] + match.group("head") + opening + new_inner + closing + text[end:]
+    if env_gates(out, variable) != after:
+        raise fg.FeatureGateError("internal error: the edited %s does not set %s" % (variable, after))
+    return _result(True, out, before, after, line_found=True)
+
+
+def line_end_after(text: str, index: int) -> int:
+    return index + 1 if text[index:index + 1] == "\n" else index

@@ -1,0 +1,87 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) kubedebug.ephemeral contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""What to do with the EphemeralContainers gate for one component, from that component's own version.
+
+Skew is allowed (kubelets may be two minors behind the apiserver), so the decision is per component, never per
+cluster. Lifecycle (website feature-gates page, KEP-277): absent <=1.15, alpha and off 1.16-1.22, beta and on
+1.23-1.24, GA and locked on 1.25-1.26 (``=false`` is fatal there), removed in 1.27 (any mention is fatal:
+``unrecognized feature gate: EphemeralContainers``, k/k#114410).
+"""
+
+from __future__ import annotations
+
+import re
+import typing as t
+
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates_gates import FeatureGateError
+
+# v1.21.14, 1.21, v1.21.14+k3s1, v1.22.17-eks-abc, "Kubernetes v1.21.14", registry/kube-apiserver:v1.21.14@sha256:...
+_VERSION = re.compile(r"(?<![\d.])v?(\d+)\.(\d+)(?:\.(\d+))?")
+
+
+class Version(t.NamedTuple):
+    major: int
+    minor: int
+    patch: int
+    text: str
+
+
+def parse_version(value: str) -> Version:
+    text = str(value or "").strip()
+    tail = text
+    if "/" in tail or "@" in tail:
+        # An image reference: only the tag may carry the version (the registry host may have a port).
+        tail = tail.split("@", 1)[0].rsplit("/", 1)[-1]
+        tail = tail.split(":", 1)[1] if ":" in tail else ""
+    match = _VERSION.search(tail)
+    if not match:
+        raise FeatureGateError(
+            "cannot read a Kubernetes version from %r; set feature_gates_component_versions for this component" % text
+        )
+    major, minor, patch = match.group(1), match.group(2), match.group(3)
+    return Version(int(major), int(minor), int(patch or 0), match.group(0))
+
+
+def decide(version: str, state: str = "present", component: str = "component") -> dict[str, t.Any]:
+    """Return ``{action, reason, version, minor}``; action is enable, leave, refuse, fail or remove."""
+    ver = parse_version(version)
+    if ver.major != 1:
+        raise FeatureGateError("%s reports version %s, which is not a Kubernetes 1.x release" % (component, ver.text))
+    minor = ver.minor
+    out = {"version": ver.text, "minor": "%d.%d" % (ver.major, minor), "component": component}
+    if state == "absent":
+        out.update(action="remove", reason=_absent_reason(minor))
+        return out
+    if state != "present":
+        raise FeatureGateError("state must be present or absent, not %r" % state)
+    if minor <= 15:
+        out.update(action="fail", reason=(
+            "%s is %s: EphemeralContainers exists from 1.16; older components refuse to start with the unknown gate. "
+            "Upgrade to 1.16-1.22 first." % (component, ver.text)))
+    elif minor <= 22:
+        note = ""
+        if minor == 22:
+            note = " Note: 1.22 serves the Pod-kind subresource, which kubectl <=1.21 cannot use."
+        out.update(action="enable", reason="%s is %s: the gate is alpha and off by default; enabling it.%s" % (component, ver.text, note))
+    elif minor <= 26:
+        out.update(action="leave", reason=(
+            "%s is %s: the gate is on by default (beta 1.23, GA and locked 1.25); nothing to write. "
+            "Never set it to false here; remove any explicit entry with feature_gates_state=absent before 1.27."
+            % (component, ver.text)))
+    else:
+        out.update(action="refuse", reason=(
+            "%s is %s: the EphemeralContainers gate was removed in 1.27 (k/k#114410) and ephemeral containers are always on. "
+            "Setting it would stop the component from starting. Run with feature_gates_state=absent to remove any leftover entry."
+            % (component, ver.text)))
+    return out
+
+
+def _absent_reason(minor: int) -> str:
+    if minor >= 27:
+        return "the gate no longer exists; any leftover entry stops the component, so removing it"
+    if minor >= 23:
+        return "the gate is on by default; removing the explicit entry (needed before 1.27)"
+    return "removing the gate; ephemeral containers stop being accepted (running ones keep running)"
