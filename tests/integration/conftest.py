@@ -1,0 +1,84 @@
+"""Session fixtures: the test bed's clusters, started once per run and stopped afterwards.
+
+With KUBECONFIG set, tests marked ``cluster`` run against that cluster instead of the test
+bed's current era; tests that need the test bed itself (audit log, gate switching, the legacy
+era) are marked ``testbed`` and fail when it cannot be started.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from support import clusters
+from support.audit import AuditLog
+from support.pods import new_namespace
+
+KEEP = os.environ.get("KUBEDEBUG_TESTBED_KEEP") == "1"
+
+
+def _session_cluster(request: pytest.FixtureRequest, era: str, gate: bool = False):
+    cluster, started = clusters.start_testbed(era, gate=gate)
+
+    def stop() -> None:
+        if started and not KEEP:
+            left = clusters.stop_testbed(cluster)
+            assert not left, f"the test bed left behind: {left}"
+
+    request.addfinalizer(stop)
+    return cluster
+
+
+@pytest.fixture(scope="session")
+def current_cluster(request: pytest.FixtureRequest) -> clusters.Cluster:
+    if os.environ.get("KUBECONFIG"):
+        return clusters.Cluster("external", Path(os.environ["KUBECONFIG"]), None)
+    return _session_cluster(request, "current")
+
+
+@pytest.fixture(scope="session")
+def testbed_current(request: pytest.FixtureRequest) -> clusters.Cluster:
+    """The test bed's current era even when KUBECONFIG is set (audit log, kubectl built here)."""
+    return _session_cluster(request, "current")
+
+
+@pytest.fixture(scope="session")
+def legacy_cluster(request: pytest.FixtureRequest) -> clusters.Cluster:
+    return _session_cluster(request, "legacy")
+
+
+@pytest.fixture
+def legacy_gate_on(legacy_cluster: clusters.Cluster) -> clusters.Cluster:
+    if not legacy_cluster.gate_enabled():
+        legacy_cluster.set_gate(True)
+    return legacy_cluster
+
+
+@pytest.fixture
+def legacy_gate_off(legacy_cluster: clusters.Cluster) -> clusters.Cluster:
+    if legacy_cluster.gate_enabled():
+        legacy_cluster.set_gate(False)
+    return legacy_cluster
+
+
+@pytest.fixture
+def audit_of():
+    """audit_of(cluster) -> an AuditLog marked now; fails loudly off the test bed."""
+
+    def make(cluster: clusters.Cluster) -> AuditLog:
+        assert cluster.audit_log is not None, "proving 'no write' needs the test bed's audit log"
+        log = AuditLog(cluster.audit_log)
+        log.mark()
+        return log
+
+    return make
+
+
+@pytest.fixture
+def namespace_in():
+    def make(cluster: clusters.Cluster, prefix: str = "it") -> str:
+        return new_namespace(cluster.core(), prefix)
+
+    return make

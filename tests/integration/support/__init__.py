@@ -1,0 +1,1 @@
+"""Helpers shared by the integration tests (cluster handles, Ansible runner, audit log)."""

@@ -1,0 +1,35 @@
+"""Reading the test bed's audit log, to prove that a task wrote nothing to the API."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+
+class AuditLog:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.offset = 0
+
+    def mark(self) -> None:
+        """Forget everything written so far."""
+        self.offset = self.path.stat().st_size if self.path.exists() else 0
+
+    def writes(self, namespace: str | None = None) -> list[dict]:
+        """Write requests since mark() that were really carried out (dry runs excluded)."""
+        if not self.path.exists():
+            return []
+        with open(self.path, "rb") as log:
+            log.seek(self.offset)
+            events = [json.loads(line) for line in log.read().splitlines() if line.strip()]
+        return [
+            e for e in events
+            if e.get("stage") == "ResponseComplete"
+            and e.get("verb") in ("create", "update", "patch", "delete", "deletecollection")
+            and "dryRun=" not in e.get("requestURI", "")
+            and (namespace is None or (e.get("objectRef") or {}).get("namespace") == namespace)
+            and not e.get("user", {}).get("username", "").startswith("system:")
+        ]
+
+    def ephemeral_writes(self, namespace: str | None = None) -> list[dict]:
+        return [e for e in self.writes(namespace) if (e.get("objectRef") or {}).get("subresource") == "ephemeralcontainers"]
