@@ -1,0 +1,244 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) kubedebug.ephemeral contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Waiting until ephemeral containers run or terminate: pure predicates on
+``status.ephemeralContainerStatuses``, and one LIST+WATCH per namespace for all pods of a run."""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+import typing as t
+from dataclasses import dataclass
+
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils import _rest
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._errors import KubedebugError, Operation, translate
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._pods import list_pods_versioned
+
+try:
+    from kubernetes.client.exceptions import ApiException
+except ImportError:  # handled by the module (missing_required_lib)
+    ApiException = Exception  # type: ignore[assignment,misc]
+
+WAIT_RUNNING = "running"
+WAIT_TERMINATED = "terminated"
+
+# The kubelet never gets past these without a change to the spec, and an ephemeral container's
+# spec cannot change: fail at once instead of waiting for the timeout.
+FATAL_WAITING_REASONS = frozenset(["InvalidImageName", "ErrImageNeverPull"])
+# The kubelet retries these; they are what a timeout most likely comes from.
+PROBLEM_WAITING_REASONS = frozenset(
+    ["ErrImagePull", "ImagePullBackOff", "CreateContainerError", "CreateContainerConfigError", "RunContainerError", "StartError"]
+)
+
+NO_STATUS_HINT = (
+    "the kubelet never reported a status for it. Likely causes: the kubelet's EphemeralContainers feature gate is off "
+    "(Kubernetes 1.16-1.24: every kubelet needs --feature-gates=EphemeralContainers=true, see the "
+    "kubedebug.ephemeral.feature_gates role), the pod is a static pod (accepted but never started before 1.27), or the "
+    "container runtime cannot run ephemeral containers"
+)
+
+
+@dataclass(frozen=True)
+class Target:
+    namespace: str
+    pod: str
+    container: str
+
+    def __str__(self) -> str:
+        return "{0}/{1} container {2!r}".format(self.namespace, self.pod, self.container)
+
+
+class WaitTimeout(KubedebugError):
+    """Not every container reached the wanted state in time; ``statuses`` holds what was last seen."""
+
+    def __init__(self, msg: str, statuses: t.Mapping[Target, t.Optional[t.Dict[str, t.Any]]]) -> None:
+        super().__init__(msg)
+        self.statuses = dict(statuses)
+
+
+# ---- pure predicates -------------------------------------------------------------------------
+
+
+def container_status(pod: t.Mapping[str, t.Any], name: str) -> t.Optional[t.Dict[str, t.Any]]:
+    """The pod's ``ephemeralContainerStatuses`` entry for ``name``, or None when there is none yet."""
+    for status in (pod.get("status") or {}).get("ephemeralContainerStatuses") or []:
+        if status.get("name") == name:
+            return status
+    return None
+
+
+def state_name(status: t.Optional[t.Mapping[str, t.Any]]) -> t.Optional[str]:
+    """"waiting", "running", "terminated", or None when there is no status or no state."""
+    state = (status or {}).get("state") or {}
+    for name in ("terminated", "running", "waiting"):
+        if state.get(name) is not None:
+            return name
+    return None
+
+
+def is_done(status: t.Optional[t.Mapping[str, t.Any]], wait_for: str) -> bool:
+    """``running`` is satisfied by running or terminated (a short command may be done already)."""
+    state = state_name(status)
+    if wait_for == WAIT_TERMINATED:
+        return state == "terminated"
+    return state in ("running", "terminated")
+
+
+def waiting_reason(status: t.Optional[t.Mapping[str, t.Any]]) -> t.Tuple[t.Optional[str], t.Optional[str]]:
+    waiting = ((status or {}).get("state") or {}).get("waiting") or {}
+    return waiting.get("reason"), waiting.get("message")
+
+
+def is_fatal(status: t.Optional[t.Mapping[str, t.Any]]) -> bool:
+    return waiting_reason(status)[0] in FATAL_WAITING_REASONS
+
+
+def summarize(status: t.Optional[t.Mapping[str, t.Any]]) -> t.Optional[t.Dict[str, t.Any]]:
+    """A flat view of one container status for results; None when the kubelet has reported nothing."""
+    if not status:
+        return None
+    name = state_name(status)
+    detail = ((status.get("state") or {}).get(name) or {}) if name else {}
+    return {
+        "state": name,
+        "reason": detail.get("reason"),
+        "message": detail.get("message"),
+        "exit_code": detail.get("exitCode"),
+        "signal": detail.get("signal"),
+        "started_at": detail.get("startedAt"),
+        "finished_at": detail.get("finishedAt"),
+        "container_id": status.get("containerID") or detail.get("containerID"),
+        "image": status.get("image"),
+        "image_id": status.get("imageID"),
+        "ready": status.get("ready"),
+        "restart_count": status.get("restartCount"),
+    }
+
+
+def pending_explanation(status: t.Optional[t.Mapping[str, t.Any]], wait_for: str) -> str:
+    """Why a container has not reached ``wait_for``, for timeout and failure messages."""
+    if status is None:
+        return NO_STATUS_HINT
+    state = state_name(status)
+    if state == "running" and wait_for == WAIT_TERMINATED:
+        return "it is still running (its process has not exited)"
+    reason, message = waiting_reason(status)
+    if reason in PROBLEM_WAITING_REASONS or reason in FATAL_WAITING_REASONS:
+        return "it is waiting with {0}: {1}".format(reason, message or "(no message)")
+    if reason:
+        return "it is still waiting ({0}{1})".format(reason, ": " + message if message else "")
+    return "its status has no state yet"
+
+
+def timeout_message(pending: t.Mapping[Target, t.Optional[t.Mapping[str, t.Any]]], wait_for: str, timeout: float) -> str:
+    lines = ["{0}: {1}".format(target, pending_explanation(status, wait_for)) for target, status in sorted(pending.items(), key=lambda i: str(i[0]))]
+    return "Timed out after {0} s waiting for {1} ephemeral container(s) to be {2}. {3}".format(
+        int(timeout), len(pending), wait_for, " | ".join(lines)
+    )
+
+
+# ---- watching ----------------------------------------------------------------------------------
+
+
+class _NamespaceWatch:
+    """LIST then WATCH the pods of one namespace until every target there is done."""
+
+    def __init__(self, api_client: t.Any, namespace: str, targets: t.List[Target], wait_for: str, label_selector: str) -> None:
+        self.api_client = api_client
+        self.namespace = namespace
+        self.wait_for = wait_for
+        self.pending: t.Dict[Target, t.Optional[t.Dict[str, t.Any]]] = {tg: None for tg in targets}
+        self.done: t.Dict[Target, t.Optional[t.Dict[str, t.Any]]] = {}
+        pods = {tg.pod for tg in targets}
+        # One pod: watch just it. Many: reuse the selector that chose them, filter the rest locally.
+        self.field_selector = "metadata.name={0}".format(next(iter(pods))) if len(pods) == 1 else ""
+        self.label_selector = "" if len(pods) == 1 else label_selector
+
+    def observe(self, pod: t.Mapping[str, t.Any], deleted: bool = False) -> None:
+        name = (pod.get("metadata") or {}).get("name")
+        for target in [tg for tg in self.pending if tg.pod == name]:
+            if deleted:
+                raise KubedebugError("Pod {0}/{1} was deleted while waiting for its ephemeral container.".format(self.namespace, name))
+            status = container_status(pod, target.container)
+            self.pending[target] = status
+            if is_done(status, self.wait_for):
+                self.done[target] = self.pending.pop(target)
+            elif is_fatal(status):
+                raise KubedebugError("{0}: {1}".format(target, pending_explanation(status, self.wait_for)))
+
+    def relist(self) -> str:
+        listed, resource_version = list_pods_versioned(self.api_client, self.namespace, self.label_selector, self.field_selector)
+        seen = {(p.get("metadata") or {}).get("name") for p in listed}
+        for pod in listed:
+            self.observe(pod)
+        for target in list(self.pending):
+            if target.pod not in seen:
+                raise KubedebugError("Pod {0}/{1} disappeared while waiting for its ephemeral container.".format(self.namespace, target.pod))
+        return resource_version
+
+    def watch_once(self, resource_version: str, seconds: int) -> None:
+        query: _rest.Query = [("watch", "true"), ("timeoutSeconds", seconds)]
+        if resource_version:
+            query.append(("resourceVersion", resource_version))
+        if self.field_selector:
+            query.append(("fieldSelector", self.field_selector))
+        if self.label_selector:
+            query.append(("labelSelector", self.label_selector))
+        path = "/api/v1/namespaces/{0}/pods".format(self.namespace)
+        try:
+            response = _rest.open_response(self.api_client, "GET", path, query=query, timeout=(10, seconds + 15))
+        except ApiException as exc:
+            raise translate(exc, Operation("watch", "pods", self.namespace)) from exc
+        try:
+            for line in _rest.iter_lines(response):
+                event = json.loads(line)
+                if event.get("type") == "ERROR":  # e.g. 410 Gone: relist
+                    return
+                self.observe(event.get("object") or {}, deleted=event.get("type") == "DELETED")
+                if not self.pending:
+                    return
+        finally:
+            # Closing first: a half-read watch stream must not go back into the connection pool.
+            response.close()
+            response.release_conn()
+
+    def run(self, deadline: float, clock: t.Callable[[], float]) -> None:
+        while self.pending:
+            resource_version = self.relist()
+            left = deadline - clock()
+            if not self.pending or left <= 0:
+                return
+            self.watch_once(resource_version, max(1, int(math.ceil(left))))
+
+
+def wait_for_containers(
+    api_client: t.Any,
+    targets: t.Sequence[Target],
+    wait_for: str,
+    timeout: float,
+    label_selector: str = "",
+    clock: t.Callable[[], float] = time.monotonic,
+) -> t.Dict[Target, t.Optional[t.Dict[str, t.Any]]]:
+    """Wait for every target; return the raw container status per target. Raise :class:`WaitTimeout`
+    when some are not done by ``timeout`` seconds (one deadline for the whole run)."""
+    deadline = clock() + timeout
+    by_namespace: t.Dict[str, t.List[Target]] = {}
+    for target in targets:
+        by_namespace.setdefault(target.namespace, []).append(target)
+    done: t.Dict[Target, t.Optional[t.Dict[str, t.Any]]] = {}
+    pending: t.Dict[Target, t.Optional[t.Dict[str, t.Any]]] = {}
+    for namespace in sorted(by_namespace):
+        watch = _NamespaceWatch(api_client, namespace, by_namespace[namespace], wait_for, label_selector)
+        if clock() < deadline:
+            watch.run(deadline, clock)
+        else:
+            watch.relist()  # out of time: one last look so the error shows the real state
+        done.update(watch.done)
+        pending.update(watch.pending)
+    if pending:
+        raise WaitTimeout(timeout_message(pending, wait_for, timeout), {**done, **pending})
+    return done

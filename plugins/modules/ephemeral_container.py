@@ -1,0 +1,542 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) kubedebug.ephemeral contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: ephemeral_container
+short_description: Add an ephemeral debugging container to running pods, idempotently
+version_added: 0.1.0
+author:
+  - kubedebug.ephemeral maintainers
+description:
+  - Adds an ephemeral container to one pod, or to every pod that label or field selectors choose, through the
+    C(pods/ephemeralcontainers) subresource, the API behind C(kubectl debug).
+  - Use it to debug slim (distroless, JRE-only) pods that have no shell. The ephemeral container brings the tools
+    and can join the process namespace of one of the pod's containers (O(target)) and share its volumes
+    (O(mount_target_volumes)).
+  - Idempotent. The container's name is O(name), or is derived from the spec (and O(run_id)), so running the same
+    task again finds the container and changes nothing. If a container with that name exists with a different spec,
+    the task fails and shows the differences, because ephemeral containers can never be changed or removed.
+  - Works with both API shapes, detected from API discovery. Kubernetes 1.22 and later take a C(Pod); 1.16 to 1.21
+    take an C(EphemeralContainers) object. A write is only reported as done when the server's answer really
+    contains the new container.
+  - Every pod is checked before anything is written. Problems in the spec (fields ephemeral containers may not have,
+    such as ports, resources, probes, lifecycle or V(subPath) mounts), a missing target, a name that collides with a
+    regular container, or a static pod, in any pod, fail the task with nothing written.
+options:
+  name:
+    description:
+      - The name of the ephemeral container.
+      - When not given, it is V(<name_prefix>-<hash>), where the hash covers the whole spec (after the server's
+        defaults) and O(run_id). The same options always give the same name.
+      - It must not be the name of a regular or init container of the pod.
+    type: str
+  name_prefix:
+    description:
+      - The prefix of a derived name, when O(name) is not given.
+    type: str
+    default: debugger
+  run_id:
+    description:
+      - Part of the derived name, when O(name) is not given. Use a new value (a date, a job id) to add a fresh
+        container with the same spec, for example for a nightly thread dump.
+    type: str
+  image:
+    description:
+      - The image of the ephemeral container, such as V(busybox:1.36).
+    type: str
+    required: true
+  command:
+    description:
+      - The entrypoint, as a list. The image's entrypoint is used when not given.
+    type: list
+    elements: str
+  args:
+    description:
+      - The arguments to the entrypoint, as a list.
+    type: list
+    elements: str
+  env:
+    description:
+      - Environment variables, as Kubernetes C(EnvVar) objects (V(name), V(value) or V(valueFrom)), passed as they are.
+    type: list
+    elements: dict
+  env_from:
+    description:
+      - Sources of environment variables, as Kubernetes C(EnvFromSource) objects (C(configMapRef) or C(secretRef)).
+    type: list
+    elements: dict
+  working_dir:
+    description:
+      - The working directory of the container.
+    type: str
+  target:
+    description:
+      - The name of a regular or init container of the pod whose process namespace the ephemeral container joins
+        (C(kubectl debug --target)). Its processes are then visible, and their files under C(/proc/<pid>/root).
+      - Needs a container runtime that supports targeting; otherwise only the pause process is visible.
+    type: str
+  volume_mounts:
+    description:
+      - Volumes of the pod to mount into the ephemeral container. Ephemeral containers can only mount volumes
+        the pod already has.
+    type: list
+    elements: dict
+    suboptions:
+      name:
+        description:
+          - The name of one of the pod's volumes.
+        type: str
+        required: true
+      mount_path:
+        description:
+          - Where the volume appears in the container.
+        type: str
+        required: true
+      read_only:
+        description:
+          - Mount the volume read-only.
+        type: bool
+        default: false
+      mount_propagation:
+        description:
+          - How mounts propagate between host and container. V(Bidirectional) needs a privileged container
+            (O(profile=sysadmin)).
+        type: str
+        choices: [None, HostToContainer, Bidirectional]
+      sub_path:
+        description:
+          - Not allowed for ephemeral containers; the API rejects it. Given here only so that the task fails with a
+            clear message before any write.
+        type: str
+      sub_path_expr:
+        description:
+          - Not allowed for ephemeral containers; the API rejects it, like O(volume_mounts[].sub_path).
+        type: str
+  mount_target_volumes:
+    description:
+      - Also mount every volume that the O(target) container mounts, at the same paths. Needs O(target).
+      - This is what JVM tools need (C(jstack), C(jcmd)), because the attach socket lives in the target's C(/tmp).
+      - Mounts with C(subPath) or C(subPathExpr) are skipped with a warning, because ephemeral containers may not use
+        them. A mount in O(volume_mounts) at the same path wins.
+    type: bool
+    default: false
+  image_pull_policy:
+    description:
+      - When to pull the image. The server's default is V(Always) for V(:latest) or untagged images, otherwise
+        V(IfNotPresent).
+    type: str
+    choices: [Always, IfNotPresent, Never]
+  stdin:
+    description:
+      - Keep stdin open, for an interactive shell you attach to later (C(kubectl debug -i)).
+    type: bool
+    default: false
+  tty:
+    description:
+      - Allocate a TTY (C(kubectl debug -t)). Usually together with O(stdin).
+    type: bool
+    default: false
+  security_context:
+    description:
+      - The container's C(securityContext), as a Kubernetes C(SecurityContext) object.
+      - Only allowed on Kubernetes 1.22 and later.
+      - O(profile=baseline) and O(profile=restricted) replace it, as in kubectl; with those, put settings in
+        O(custom) instead.
+    type: dict
+  profile:
+    description:
+      - A C(kubectl debug --profile), with the same effect on the container.
+      - V(legacy) leaves the container as built (kubectl's default up to 1.35).
+      - V(general) adds capability C(SYS_PTRACE).
+      - V(baseline) removes the securityContext.
+      - V(restricted) sets C(runAsNonRoot), C(allowPrivilegeEscalation=false), drops all capabilities and sets seccomp
+        C(RuntimeDefault), which Pod Security V(restricted) namespaces require.
+      - V(netadmin) adds C(NET_ADMIN) and C(NET_RAW) (for C(tcpdump), C(ping)).
+      - V(sysadmin) makes the container privileged.
+      - Every profile but V(legacy) and V(baseline) sets a securityContext, so needs Kubernetes 1.22 or later.
+    type: str
+    choices: [legacy, general, baseline, restricted, netadmin, sysadmin]
+    default: legacy
+  custom:
+    description:
+      - A partial container spec (camelCase API fields) merged last, like C(kubectl debug --custom).
+      - It may not set C(name), C(command), C(image), C(lifecycle) or C(volumeDevices).
+    type: dict
+  wait:
+    description:
+      - Wait until every container is in the state O(wait_for). Never in check mode.
+    type: bool
+    default: false
+  wait_for:
+    description:
+      - V(running) waits until the container runs (or has already finished).
+      - V(terminated) waits until its process has exited, for one-shot commands such as a thread dump.
+    type: str
+    choices: [running, terminated]
+    default: running
+  wait_timeout:
+    description:
+      - How many seconds to wait, for all pods together.
+      - When the kubelet never reports a status, the error says so; that usually means the kubelet's
+        C(EphemeralContainers) feature gate is off (Kubernetes 1.16 to 1.24).
+    type: int
+    default: 120
+  logs:
+    description:
+      - Return each container's logs (after waiting, when O(wait=true)).
+    type: bool
+    default: false
+  logs_tail_lines:
+    description:
+      - Only return this many lines from the end of the logs.
+    type: int
+  max_concurrency:
+    description:
+      - How many pods are written at the same time.
+    type: int
+    default: 5
+  max_pods:
+    description:
+      - Fail, before writing anything, when the selectors match more pods than this.
+    type: int
+  max_ephemeral_containers:
+    description:
+      - Skip pods that already hold this many ephemeral containers. They can only be removed by recreating the pod,
+        so this bounds how many pile up from scheduled runs.
+      - A pod that already holds the container this task describes is not skipped.
+    type: int
+extends_documentation_fragment:
+  - kubedebug.ephemeral.connection
+  - kubedebug.ephemeral.pods
+  - kubedebug.ephemeral.attributes
+attributes:
+  check_mode:
+    support: full
+    details:
+      - On Kubernetes 1.22 and later the write is sent as a server-side dry run (C(dryRun=All)), so validation and
+        admission (Pod Security, webhooks) run and nothing is stored.
+      - On 1.16 to 1.21 nothing is sent; RV(changed) and RV(results[].spec) show what would be written.
+      - RV(changed) is true exactly when a real run would write.
+  diff_mode:
+    support: full
+    details:
+      - The pods' ephemeral containers before and after, one diff per pod.
+  idempotent:
+    support: full
+    details:
+      - A container with the same name and an equal spec (after the server's defaults) is left alone; a different
+        spec fails the task.
+requirements:
+  - python >= 3.9
+  - kubernetes >= 24.2.0
+notes:
+  - Ephemeral containers cannot be changed, restarted or removed once added; only recreating the pod removes them.
+    There is no C(state) option for that reason.
+  - "API eras: Kubernetes 1.25 and later always support ephemeral containers. On 1.16 to 1.24 the C(EphemeralContainers)
+    feature gate must be on in kube-apiserver and in every kubelet (default off up to 1.22); the
+    kubedebug.ephemeral.feature_gates role enables it. securityContext needs 1.22 or later."
+  - "RBAC: the credentials need C(patch) on C(pods/ephemeralcontainers) (not part of the built-in edit and admin roles),
+    C(get), C(list) and C(watch) on C(pods), and C(get) on C(pods/log) for O(logs)."
+  - Pod Security admission re-checks the whole pod when an ephemeral container is added. In V(restricted) namespaces use
+    O(profile=restricted).
+seealso:
+  - module: kubedebug.ephemeral.ephemeral_container_info
+  - module: kubernetes.core.k8s_exec
+  - module: kubernetes.core.k8s_log
+  - name: Ephemeral containers
+    description: The Kubernetes documentation on ephemeral containers.
+    link: https://kubernetes.io/docs/concepts/workloads/pods/ephemeral-containers/
+  - name: Debugging with an ephemeral debug container
+    description: kubectl debug, which this module mirrors.
+    link: https://kubernetes.io/docs/tasks/debug/debug-application/debug-running-pod/#ephemeral-container
+"""
+
+EXAMPLES = r"""
+- name: Add a busybox shell to a distroless pod, sharing the app container's processes
+  kubedebug.ephemeral.ephemeral_container:
+    namespace: shop
+    pod: web-7d9c6b5f4-x2x9k
+    name: debug-shell
+    image: busybox:1.36
+    target: app
+    stdin: true
+    tty: true
+    wait: true
+  register: shell
+
+- name: Show how to attach
+  ansible.builtin.debug:
+    msg: "{{ shell.results[0].attach_command }}"
+
+- name: Capture 200 packets in the pod's network namespace
+  kubedebug.ephemeral.ephemeral_container:
+    namespace: shop
+    pod: web-7d9c6b5f4-x2x9k
+    image: nicolaka/netshoot:v0.13
+    profile: netadmin
+    command: [tcpdump, -i, any, -c, "200", -nn]
+    wait: true
+    wait_for: terminated
+    wait_timeout: 300
+    logs: true
+  register: capture
+
+- name: Thread dump of a JRE-only Java pod with jstack from a JDK image, sharing its /tmp
+  kubedebug.ephemeral.ephemeral_container:
+    namespace: payments
+    pod: ledger-0
+    image: eclipse-temurin:17-jdk
+    target: app
+    mount_target_volumes: true
+    command: [jstack, "1"]
+    security_context:
+      runAsUser: 1000
+    wait: true
+    wait_for: terminated
+    logs: true
+  register: dump
+
+- name: Nightly thread dumps of every payments pod, one new container per run
+  kubedebug.ephemeral.ephemeral_container:
+    namespace: payments
+    label_selectors:
+      - app=payments
+    image: eclipse-temurin:17-jdk
+    target: app
+    mount_target_volumes: true
+    command: [jstack, "1"]
+    run_id: "{{ now(utc=true, fmt='%Y%m%d') }}"
+    max_pods: 20
+    max_ephemeral_containers: 10
+    max_concurrency: 5
+    wait: true
+    wait_for: terminated
+    logs: true
+    logs_tail_lines: 2000
+  register: nightly
+
+- name: A restricted namespace needs the restricted profile
+  kubedebug.ephemeral.ephemeral_container:
+    namespace: secure
+    pod: api-0
+    image: busybox:1.36
+    profile: restricted
+    command: [sleep, "3600"]
+
+- name: Preview in check and diff mode (server-side dry run on 1.22+)
+  kubedebug.ephemeral.ephemeral_container:
+    namespace: shop
+    pod: web-7d9c6b5f4-x2x9k
+    image: busybox:1.36
+    command: [sleep, "600"]
+  check_mode: true
+  diff: true
+"""
+
+RETURN = r"""
+results:
+  description: One entry per selected pod, sorted by namespace and pod name.
+  returned: success, and on failure once pods were selected
+  type: list
+  elements: dict
+  contains:
+    namespace:
+      description: The pod's namespace.
+      type: str
+      sample: shop
+    pod:
+      description: The pod's name.
+      type: str
+      sample: web-7d9c6b5f4-x2x9k
+    container:
+      description: The ephemeral container's name (given or derived).
+      type: str
+      sample: debugger-3f9a1c2b7e
+    changed:
+      description: Whether this pod was (or, in check mode, would be) written.
+      type: bool
+    created:
+      description: Whether the container was added to this pod by this task (or would be, in check mode).
+      type: bool
+    skipped:
+      description: Whether the pod was left alone, see RV(results[].skip_reason).
+      type: bool
+    skip_reason:
+      description:
+        - Why the pod was skipped, for example its phase is not C(Running) (with selectors) or
+          O(max_ephemeral_containers) was reached. V(null) when not skipped.
+      type: str
+      sample: pod phase is Pending, not Running
+    spec:
+      description:
+        - The ephemeral container as the server stored it (with defaults such as C(terminationMessagePath)), in the
+          API's camelCase.
+        - In check mode on Kubernetes 1.16 to 1.21, the spec that would be written. V(null) for skipped pods.
+      type: dict
+      sample:
+        name: debugger-3f9a1c2b7e
+        image: busybox:1.36
+        command: [sleep, "600"]
+        imagePullPolicy: IfNotPresent
+        terminationMessagePath: /dev/termination-log
+        terminationMessagePolicy: File
+        targetContainerName: app
+    status:
+      description:
+        - The container's status as the kubelet reported it, V(null) when there is none yet.
+      type: dict
+      contains:
+        state:
+          description: V(waiting), V(running) or V(terminated).
+          type: str
+          sample: terminated
+        reason:
+          description: The reason of the state, such as C(ImagePullBackOff) or C(Completed).
+          type: str
+        message:
+          description: The message of the state.
+          type: str
+        exit_code:
+          description: The exit code, when terminated.
+          type: int
+          sample: 0
+        signal:
+          description: The signal that ended the process, when terminated by one.
+          type: int
+        started_at:
+          description: When the container started.
+          type: str
+          sample: "2026-01-02T03:04:05Z"
+        finished_at:
+          description: When the container terminated.
+          type: str
+        container_id:
+          description: The runtime's container ID.
+          type: str
+          sample: containerd://4f7d...
+        image:
+          description: The image the kubelet runs.
+          type: str
+        image_id:
+          description: The image's ID.
+          type: str
+        ready:
+          description: The C(ready) flag (ephemeral containers have no probes, so it is false).
+          type: bool
+        restart_count:
+          description: The restart count (ephemeral containers are never restarted).
+          type: int
+    logs:
+      description: The container's logs, when O(logs=true); V(null) otherwise or when they could not be read (a warning says why).
+      type: str
+    attach_command:
+      description: The C(kubectl attach) command for the container. V(null) for skipped pods.
+      type: str
+      sample: kubectl attach -n shop web-7d9c6b5f4-x2x9k -c debug-shell -it
+    error:
+      description: Why writing to this pod failed; V(null) when it did not. The task then fails.
+      type: str
+    warnings:
+      description: Warnings about this pod, such as target volume mounts that were skipped.
+      type: list
+      elements: str
+api_era:
+  description:
+    - The API shape of C(pods/ephemeralcontainers) on this cluster.
+    - V(pod) for Kubernetes 1.22 and later, V(ephemeral_containers) for 1.16 to 1.21, V(unsupported) when the
+      subresource is not served.
+  returned: success
+  type: str
+  sample: pod
+server_version:
+  description: The server's C(gitVersion), V(null) if C(/version) could not be read.
+  returned: success
+  type: str
+  sample: v1.31.2
+diff:
+  description: In diff mode, one entry per pod that was not skipped, with its ephemeral containers before and after.
+  returned: diff mode
+  type: list
+  elements: dict
+problems:
+  description: Every problem found before writing, when that is why the task failed.
+  returned: failure
+  type: list
+  elements: str
+"""
+
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._errors import KubedebugError
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._inject import Injector, early_problems
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._module import KubedebugModule
+
+
+def argument_spec() -> dict:
+    return dict(
+        name=dict(type="str"),
+        name_prefix=dict(type="str", default="debugger"),
+        run_id=dict(type="str"),
+        image=dict(type="str", required=True),
+        command=dict(type="list", elements="str"),
+        args=dict(type="list", elements="str"),
+        env=dict(type="list", elements="dict"),
+        env_from=dict(type="list", elements="dict"),
+        working_dir=dict(type="str"),
+        target=dict(type="str"),
+        volume_mounts=dict(
+            type="list",
+            elements="dict",
+            options=dict(
+                name=dict(type="str", required=True),
+                mount_path=dict(type="str", required=True),
+                read_only=dict(type="bool", default=False),
+                mount_propagation=dict(type="str", choices=["None", "HostToContainer", "Bidirectional"]),
+                sub_path=dict(type="str"),
+                sub_path_expr=dict(type="str"),
+            ),
+        ),
+        mount_target_volumes=dict(type="bool", default=False),
+        image_pull_policy=dict(type="str", choices=["Always", "IfNotPresent", "Never"]),
+        stdin=dict(type="bool", default=False),
+        tty=dict(type="bool", default=False),
+        security_context=dict(type="dict"),
+        profile=dict(type="str", default="legacy", choices=["legacy", "general", "baseline", "restricted", "netadmin", "sysadmin"]),
+        custom=dict(type="dict"),
+        wait=dict(type="bool", default=False),
+        wait_for=dict(type="str", default="running", choices=["running", "terminated"]),
+        wait_timeout=dict(type="int", default=120),
+        logs=dict(type="bool", default=False),
+        logs_tail_lines=dict(type="int"),
+        max_concurrency=dict(type="int", default=5),
+        max_pods=dict(type="int"),
+        max_ephemeral_containers=dict(type="int"),
+    )
+
+
+def main() -> None:
+    wrapper = KubedebugModule(argument_spec(), supports_check_mode=True)
+    selection = wrapper.selection(require_selector=True)
+    # The spec is checked before any API call; era-specific rules are checked again per pod.
+    problems = early_problems(wrapper.params)
+    if problems:
+        wrapper.fail_problems(problems, "Nothing was written; the ephemeral container is invalid")
+    result = {}
+    try:
+        api_client, server = wrapper.connect()
+        result, failure = Injector(api_client, server, wrapper.params, wrapper.check_mode, wrapper.diff_mode).run(selection)
+    except KubedebugError as exc:
+        wrapper.fail(exc, **result)
+    for entry in result["results"]:
+        for warning in entry["warnings"]:
+            wrapper.warn(warning)
+    if failure:
+        wrapper.fail(KubedebugError(failure), **result)
+    wrapper.exit(**result)
+
+
+if __name__ == "__main__":
+    main()

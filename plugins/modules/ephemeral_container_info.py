@@ -1,0 +1,219 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) kubedebug.ephemeral contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: ephemeral_container_info
+short_description: List pods' ephemeral containers with their status and logs, and what the cluster supports
+version_added: 0.1.0
+author:
+  - kubedebug.ephemeral maintainers
+description:
+  - Reads pods (one by name, by selectors, in a namespace or in all namespaces) and returns each pod's ephemeral
+    containers, every spec merged with the status the kubelet reports for it, optionally with logs.
+  - Also returns what the server supports, the Kubernetes version, the API shape of C(pods/ephemeralcontainers)
+    and whether it is served at all (the C(EphemeralContainers) feature gate on Kubernetes 1.16 to 1.24).
+  - Never changes anything.
+options:
+  name:
+    description:
+      - Only return the ephemeral containers with this name. Pods are returned even when they have none.
+    type: str
+  logs:
+    description:
+      - Also return each returned ephemeral container's logs.
+    type: bool
+    default: false
+  logs_tail_lines:
+    description:
+      - Only return this many lines from the end of each container's logs.
+    type: int
+extends_documentation_fragment:
+  - kubedebug.ephemeral.connection
+  - kubedebug.ephemeral.pods
+  - kubedebug.ephemeral.attributes
+  - kubedebug.ephemeral.attributes.info_module
+requirements:
+  - python >= 3.9
+  - kubernetes >= 24.2.0
+notes:
+  - "RBAC: the credentials need C(get) and C(list) on C(pods), and C(get) on C(pods/log) for O(logs)."
+  - With O(pod) given, a pod that does not exist gives an empty RV(pods) list, like kubernetes.core.k8s_info.
+seealso:
+  - module: kubedebug.ephemeral.ephemeral_container
+  - module: kubernetes.core.k8s_info
+"""
+
+EXAMPLES = r"""
+- name: What does the cluster support?
+  kubedebug.ephemeral.ephemeral_container_info:
+    namespace: kube-system
+    field_selectors:
+      - metadata.name=does-not-matter
+  register: info
+
+- name: Fail early when ephemeral containers are off
+  ansible.builtin.assert:
+    that: info.server.subresource_enabled
+    fail_msg: Enable the EphemeralContainers feature gate with the kubedebug.ephemeral.feature_gates role.
+
+- name: Every pod with ephemeral containers in all namespaces
+  kubedebug.ephemeral.ephemeral_container_info:
+    all_namespaces: true
+  register: all_pods
+
+- name: Show the pods that carry any
+  ansible.builtin.debug:
+    msg: "{{ all_pods.pods | selectattr('ephemeral_container_count', 'gt', 0) | map(attribute='pod') | list }}"
+
+- name: Exit code and logs of one container
+  kubedebug.ephemeral.ephemeral_container_info:
+    namespace: payments
+    pod: ledger-0
+    name: debugger-3f9a1c2b7e
+    logs: true
+    logs_tail_lines: 100
+  register: one
+"""
+
+RETURN = r"""
+pods:
+  description: The selected pods, sorted by namespace and name.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    namespace:
+      description: The pod's namespace.
+      type: str
+      sample: payments
+    pod:
+      description: The pod's name.
+      type: str
+      sample: ledger-0
+    node:
+      description: The node the pod runs on; V(null) when not scheduled.
+      type: str
+      sample: worker-1
+    phase:
+      description: The pod's phase.
+      type: str
+      sample: Running
+    ephemeral_container_count:
+      description: How many ephemeral containers the pod holds (all of them, whatever O(name) says).
+      type: int
+      sample: 2
+    ephemeral_containers:
+      description:
+        - The pod's ephemeral containers in the order the pod holds them (only O(name) when given). Each is the spec
+          as stored (the API's camelCase keys such as C(name), C(image), C(targetContainerName)) plus the keys
+          RV(pods[].ephemeral_containers[].status) and RV(pods[].ephemeral_containers[].logs).
+      type: list
+      elements: dict
+      contains:
+        status:
+          description:
+            - The status the kubelet reports, V(null) when it has reported none (not started yet, or the kubelet's
+              feature gate is off).
+            - Keys C(state) (V(waiting), V(running) or V(terminated)), C(reason), C(message), C(exit_code), C(signal),
+              C(started_at), C(finished_at), C(container_id), C(image), C(image_id), C(ready) and C(restart_count).
+          type: dict
+          sample:
+            state: terminated
+            reason: Completed
+            exit_code: 0
+            started_at: "2026-01-02T03:04:05Z"
+            finished_at: "2026-01-02T03:04:07Z"
+        logs:
+          description: The logs, when O(logs=true) and they could be read (otherwise V(null) and a warning).
+          type: str
+server:
+  description: What the server supports.
+  returned: always
+  type: dict
+  contains:
+    git_version:
+      description: The server's C(gitVersion), V(null) when C(/version) could not be read.
+      type: str
+      sample: v1.21.14
+    major:
+      description: The major version.
+      type: int
+      sample: 1
+    minor:
+      description: The minor version.
+      type: int
+      sample: 21
+    api_era:
+      description: V(pod) (1.22 and later), V(ephemeral_containers) (1.16 to 1.21) or V(unsupported).
+      type: str
+      sample: ephemeral_containers
+    subresource_enabled:
+      description: Whether C(pods/ephemeralcontainers) is served, that is, whether ephemeral containers can be added.
+      type: bool
+      sample: true
+"""
+
+import typing as t
+
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils import _logs, _pods, _wait
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._errors import KubedebugError
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._module import KubedebugModule
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._subresource import ephemeral_containers
+
+
+def describe_pod(pod: t.Mapping[str, t.Any], name: t.Optional[str]) -> t.Dict[str, t.Any]:
+    """One pod's entry: its ephemeral containers, each spec merged with its status."""
+    namespace, pod_name = _pods.key(pod)
+    specs = ephemeral_containers(pod)
+    containers = []
+    for spec in specs:
+        if name is not None and spec.get("name") != name:
+            continue
+        entry = dict(spec)
+        entry["status"] = _wait.summarize(_wait.container_status(pod, spec.get("name", "")))
+        entry["logs"] = None
+        containers.append(entry)
+    return {
+        "namespace": namespace,
+        "pod": pod_name,
+        "node": (pod.get("spec") or {}).get("nodeName"),
+        "phase": (pod.get("status") or {}).get("phase"),
+        "ephemeral_container_count": len(specs),
+        "ephemeral_containers": containers,
+    }
+
+
+def main() -> None:
+    wrapper = KubedebugModule(
+        dict(name=dict(type="str"), logs=dict(type="bool", default=False), logs_tail_lines=dict(type="int")),
+        supports_check_mode=True,
+    )
+    params = wrapper.params
+    selection = wrapper.selection(require_selector=False)
+    try:
+        api_client, server = wrapper.connect()
+        if selection.single:
+            # A LIST with a name selector: a missing pod is an empty answer, as with k8s_info.
+            found = _pods.list_pods(api_client, selection.namespace, field_selector="metadata.name={0}".format(selection.pod))
+        else:
+            found = _pods.select_pods(api_client, selection)
+    except KubedebugError as exc:
+        wrapper.fail(exc)
+    pods = [describe_pod(pod, params.get("name")) for pod in sorted(found, key=_pods.key)]
+    if params.get("logs"):
+        for pod in pods:
+            for container in pod["ephemeral_containers"]:
+                text, problem = _logs.try_read_logs(api_client, pod["namespace"], pod["pod"], container["name"], params.get("logs_tail_lines"))
+                container["logs"] = text
+                if problem:
+                    wrapper.warn("logs of {0}/{1} container {2!r}: {3}".format(pod["namespace"], pod["pod"], container["name"], problem))
+    wrapper.exit(changed=False, pods=pods, server=server.as_dict())
+
+
+if __name__ == "__main__":
+    main()
