@@ -36,6 +36,7 @@ def cluster_configuration_edit(text: str, values: t.Mapping[str, str | None]) ->
         section = SECTIONS.get(component)
         if section is None:
             raise FeatureGateError("no ClusterConfiguration section for %s" % component)
+        existed = section in doc
         part = doc.get(section)
         if part is None:
             part = {}
@@ -54,7 +55,7 @@ def cluster_configuration_edit(text: str, values: t.Mapping[str, str | None]) ->
             part["extraArgs"] = extra
         else:
             part.pop("extraArgs", None)
-        if part:
+        if part or existed:
             doc[section] = part
         else:
             doc.pop(section, None)

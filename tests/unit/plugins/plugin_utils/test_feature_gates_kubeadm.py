@@ -1,0 +1,48 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) kubedebug.ephemeral contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+import os
+
+import pytest
+import yaml
+
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates_gates import FeatureGateError
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates_kubeadm import cluster_configuration_edit
+
+FIXTURE = os.path.join(os.path.dirname(__file__), "..", "..", "fixtures", "feature_gates", "kubeadm", "cluster-configuration-v1beta2.yaml")
+
+
+def read() -> str:
+    with open(FIXTURE, encoding="utf-8") as handle:
+        return handle.read()
+
+
+def test_sets_and_removes_extra_args() -> None:
+    text = read()
+    values = {"kube-apiserver": "IPv6DualStack=true,EphemeralContainers=true", "kube-scheduler": "EphemeralContainers=true"}
+    result = cluster_configuration_edit(text, values)
+    doc = yaml.safe_load(result["text"])
+    assert result["changed"]
+    assert doc["apiServer"]["extraArgs"] == {"authorization-mode": "Node,RBAC", "feature-gates": values["kube-apiserver"]}
+    assert doc["scheduler"]["extraArgs"] == {"feature-gates": "EphemeralContainers=true"}
+    assert doc["featureGates"] == {"IPv6DualStack": True}  # kubeadm's own gates stay kubeadm's
+    assert cluster_configuration_edit(result["text"], values)["changed"] is False
+    back = cluster_configuration_edit(result["text"], {"kube-apiserver": None, "kube-scheduler": ""})
+    assert yaml.safe_load(back["text"]) == yaml.safe_load(text)
+
+
+def test_unchanged_text_is_returned_as_is() -> None:
+    text = read()
+    assert cluster_configuration_edit(text, {"kube-scheduler": None})["text"] == text
+
+
+@pytest.mark.parametrize("text, msg", [("kind: InitConfiguration\n", "not a kind: ClusterConfiguration"),
+                                       ("kind: ClusterConfiguration\napiServer:\n  extraArgs:\n  - name: v\n", "v1beta4"),
+                                       ("a: [\n", "not valid YAML")])
+def test_refusals(text: str, msg: str) -> None:
+    with pytest.raises(FeatureGateError, match=msg):
+        cluster_configuration_edit(text, {"kube-apiserver": "EphemeralContainers=true"})
