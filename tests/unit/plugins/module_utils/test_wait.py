@@ -1,0 +1,191 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) kubedebug.ephemeral contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils import _rest, _wait
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._errors import KubedebugError
+
+RUNNING = {"name": "dbg", "state": {"running": {"startedAt": "2026-01-01T00:00:01Z"}}, "ready": False, "restartCount": 0,
+           "image": "docker.io/library/busybox:1.36", "imageID": "sha256:abc", "containerID": "containerd://123"}
+TERMINATED = {"name": "dbg", "state": {"terminated": {"exitCode": 3, "reason": "Error", "startedAt": "s", "finishedAt": "f",
+                                                       "containerID": "containerd://123"}}, "ready": False, "restartCount": 0}
+PULL_BACKOFF = {"name": "dbg", "state": {"waiting": {"reason": "ImagePullBackOff", "message": 'Back-off pulling image "nope:1"'}}}
+CREATING = {"name": "dbg", "state": {"waiting": {"reason": "ContainerCreating"}}}
+INVALID = {"name": "dbg", "state": {"waiting": {"reason": "InvalidImageName", "message": "bad ref"}}}
+
+
+def pod(name="web", statuses=(), namespace="shop"):
+    return {"kind": "Pod", "metadata": {"name": name, "namespace": namespace, "resourceVersion": "5"},
+            "status": {"phase": "Running", "ephemeralContainerStatuses": list(statuses)}}
+
+
+@pytest.mark.parametrize("status, wait_for, done", [
+    (None, "running", False),
+    (CREATING, "running", False),
+    (PULL_BACKOFF, "running", False),
+    (RUNNING, "running", True),
+    (TERMINATED, "running", True),  # a short command may be done before we look
+    (RUNNING, "terminated", False),
+    (TERMINATED, "terminated", True),
+    ({"name": "dbg", "state": {}}, "running", False),
+])
+def test_is_done(status, wait_for, done):
+    assert _wait.is_done(status, wait_for) is done
+
+
+def test_container_status_finds_by_name():
+    the_pod = pod(statuses=[dict(RUNNING, name="other"), TERMINATED])
+    assert _wait.container_status(the_pod, "dbg") is TERMINATED
+    assert _wait.container_status(the_pod, "missing") is None
+    assert _wait.container_status({"status": {}}, "dbg") is None
+
+
+def test_is_fatal_only_for_unrecoverable_reasons():
+    assert _wait.is_fatal(INVALID) and not _wait.is_fatal(PULL_BACKOFF) and not _wait.is_fatal(None)
+
+
+def test_summarize():
+    assert _wait.summarize(None) is None
+    assert _wait.summarize(TERMINATED) == {
+        "state": "terminated", "reason": "Error", "message": None, "exit_code": 3, "signal": None, "started_at": "s",
+        "finished_at": "f", "container_id": "containerd://123", "image": None, "image_id": None, "ready": False, "restart_count": 0,
+    }
+    running = _wait.summarize(RUNNING)
+    assert (running["state"], running["started_at"], running["container_id"], running["image"]) == (
+        "running", "2026-01-01T00:00:01Z", "containerd://123", "docker.io/library/busybox:1.36")
+
+
+def test_explanations():
+    assert "kubelet's EphemeralContainers feature gate" in _wait.pending_explanation(None, "running")
+    assert "ImagePullBackOff: Back-off pulling image" in _wait.pending_explanation(PULL_BACKOFF, "running")
+    assert "still running" in _wait.pending_explanation(RUNNING, "terminated")
+    assert "still waiting (ContainerCreating)" in _wait.pending_explanation(CREATING, "running")
+    message = _wait.timeout_message({_wait.Target("shop", "web", "dbg"): None}, "running", 30)
+    assert message.startswith("Timed out after 30 s waiting for 1 ephemeral container(s) to be running.")
+    assert "shop/web container 'dbg'" in message and "never reported a status" in message
+
+
+class FakeStream:
+    def __init__(self, events):
+        self.data = b""
+        self._lines = [json.dumps(e).encode() + b"\n" for e in events]
+        self.closed = False
+
+    def stream(self, amt=None, decode_content=False):
+        yield from self._lines
+
+    def close(self):
+        self.closed = True
+
+    def release_conn(self):
+        pass
+
+
+class FakeCluster:
+    """LIST answers with the current pods; each WATCH replays the next scripted batch of events."""
+
+    def __init__(self, pods, watch_batches):
+        self.pods = {p["metadata"]["name"]: p for p in pods}
+        self.batches = list(watch_batches)
+        self.watch_queries = []
+        self.streams = []
+
+    def list_pods_versioned(self, api_client, namespace, label_selector="", field_selector=""):
+        names = list(self.pods)
+        if field_selector.startswith("metadata.name="):
+            names = [n for n in names if n == field_selector.split("=", 1)[1]]
+        return [json.loads(json.dumps(self.pods[n])) for n in names], "100"
+
+    def open_response(self, api_client, method, path, query=None, **kwargs):
+        self.watch_queries.append(dict(query))
+        events = self.batches.pop(0) if self.batches else []
+        for event in events:
+            if event["type"] in ("MODIFIED", "ADDED"):
+                self.pods[event["object"]["metadata"]["name"]] = event["object"]
+        stream = FakeStream(events)
+        self.streams.append(stream)
+        return stream
+
+
+@pytest.fixture
+def cluster(monkeypatch):
+    def make(pods, batches):
+        fake = FakeCluster(pods, batches)
+        monkeypatch.setattr(_wait, "list_pods_versioned", fake.list_pods_versioned)
+        monkeypatch.setattr(_rest, "open_response", fake.open_response)
+        return fake
+    return make
+
+
+def test_wait_one_pod_through_a_watch(cluster):
+    fake = cluster([pod()], [[{"type": "MODIFIED", "object": pod(statuses=[CREATING])},
+                              {"type": "MODIFIED", "object": pod(statuses=[RUNNING])}]])
+    result = _wait.wait_for_containers(None, [_wait.Target("shop", "web", "dbg")], "running", 30)
+    assert result[_wait.Target("shop", "web", "dbg")] == RUNNING
+    assert fake.watch_queries[0]["fieldSelector"] == "metadata.name=web"
+    assert fake.watch_queries[0]["resourceVersion"] == "100"
+    assert fake.streams[0].closed
+
+
+def test_already_done_needs_no_watch(cluster):
+    fake = cluster([pod(statuses=[TERMINATED])], [])
+    result = _wait.wait_for_containers(None, [_wait.Target("shop", "web", "dbg")], "terminated", 30)
+    assert result[_wait.Target("shop", "web", "dbg")] == TERMINATED and fake.watch_queries == []
+
+
+def test_many_pods_one_watch_with_the_label_selector(cluster):
+    fake = cluster([pod("a"), pod("b")], [[{"type": "MODIFIED", "object": pod("a", [RUNNING])},
+                                           {"type": "MODIFIED", "object": pod("b", [TERMINATED])}]])
+    targets = [_wait.Target("shop", "a", "dbg"), _wait.Target("shop", "b", "dbg")]
+    result = _wait.wait_for_containers(None, targets, "running", 30, label_selector="app=web")
+    assert set(result) == set(targets)
+    assert len(fake.watch_queries) == 1 and fake.watch_queries[0]["labelSelector"] == "app=web"
+
+
+class Clock:
+    def __init__(self, step):
+        self.now, self.step = 0.0, step
+
+    def __call__(self):
+        self.now += self.step
+        return self.now
+
+
+def test_timeout_without_status_blames_the_kubelet_gate(cluster):
+    cluster([pod()], [[], [], []])
+    with pytest.raises(_wait.WaitTimeout) as info:
+        _wait.wait_for_containers(None, [_wait.Target("shop", "web", "dbg")], "running", 10, clock=Clock(4))
+    assert "never reported a status" in info.value.msg and "feature gate" in info.value.msg
+    assert info.value.statuses == {_wait.Target("shop", "web", "dbg"): None}
+
+
+def test_timeout_while_pulling_says_so(cluster):
+    cluster([pod(statuses=[PULL_BACKOFF])], [[], [], []])
+    with pytest.raises(_wait.WaitTimeout, match="ImagePullBackOff: Back-off pulling image"):
+        _wait.wait_for_containers(None, [_wait.Target("shop", "web", "dbg")], "running", 10, clock=Clock(4))
+
+
+def test_invalid_image_fails_at_once(cluster):
+    cluster([pod()], [[{"type": "MODIFIED", "object": pod(statuses=[INVALID])}]])
+    with pytest.raises(KubedebugError, match="InvalidImageName"):
+        _wait.wait_for_containers(None, [_wait.Target("shop", "web", "dbg")], "running", 30)
+
+
+def test_deleted_pod(cluster):
+    cluster([pod()], [[{"type": "DELETED", "object": pod()}]])
+    with pytest.raises(KubedebugError, match="was deleted while waiting"):
+        _wait.wait_for_containers(None, [_wait.Target("shop", "web", "dbg")], "running", 30)
+
+
+def test_watch_error_event_relists(cluster):
+    fake = cluster([pod()], [[{"type": "ERROR", "object": {"kind": "Status", "code": 410}}],
+                             [{"type": "MODIFIED", "object": pod(statuses=[RUNNING])}]])
+    _wait.wait_for_containers(None, [_wait.Target("shop", "web", "dbg")], "running", 30)
+    assert len(fake.watch_queries) == 2
