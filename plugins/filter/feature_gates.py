@@ -45,5 +45,6 @@ class FilterModule:
             "feature_gates_kubelet_config": _filter(kubelet.config_edit),
             "feature_gates_kubelet_env": _filter(kubelet.env_edit),
             "feature_gates_layout": _filter(layout.detect),
-            "feature_gates_kubeadm_config": _filter(kubeadm.cluster_configuration_edit),
+            "feature_gates_kubeadm_config": _filter(kubeadm.cluster_configuration_gates),
+            "feature_gates_version": _filter(version.version_or_empty),
         }

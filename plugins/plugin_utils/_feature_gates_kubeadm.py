@@ -18,6 +18,7 @@ import typing as t
 
 import yaml
 
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils import _feature_gates_gates as fg
 from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates_gates import FeatureGateError
 
 SECTIONS = {"kube-apiserver": "apiServer", "kube-scheduler": "scheduler", "kube-controller-manager": "controllerManager"}
@@ -62,3 +63,32 @@ def cluster_configuration_edit(text: str, values: t.Mapping[str, str | None]) ->
     changed = before != after
     new = yaml.safe_dump(doc, default_flow_style=False, sort_keys=False) if changed else text
     return {"changed": changed, "text": new, "before": before, "after": after}
+
+
+def cluster_configuration_gates(text: str, gates: t.Mapping[str, t.Any], state: str = "present",
+                                components: t.Sequence[str] = ("kube-apiserver", "kube-scheduler"),
+                                manifest_values: t.Mapping[str, str] | None = None) -> dict[str, t.Any]:
+    """Work out each component's ``feature-gates`` extraArg, then edit.
+
+    present: the running manifest's merged string when given (it already holds kubeadm's defaults, P3), else the
+    ConfigMap's own value with the gates merged in. absent: the ConfigMap's value without the gates.
+    """
+    want = fg.normalise_gates(gates)
+    try:
+        doc = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        raise FeatureGateError("kubeadm-config ClusterConfiguration is not valid YAML: %s" % exc) from exc
+    values: dict[str, str | None] = {}
+    for component in components:
+        section = (doc.get(SECTIONS.get(component, "")) or {}) if isinstance(doc, dict) else {}
+        extra = section.get("extraArgs") if isinstance(section, dict) else None
+        current = extra.get("feature-gates", "") if isinstance(extra, dict) else ""
+        pairs = fg.fold([current])
+        if state == "present":
+            manifest = (manifest_values or {}).get(component)
+            if manifest:
+                pairs = fg.fold([manifest])
+            values[component] = fg.join(fg.apply(pairs, want, ()))
+        else:
+            values[component] = fg.join(fg.apply(pairs, {}, want)) or None
+    return cluster_configuration_edit(text, values)

@@ -82,6 +82,13 @@ def detect(facts: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
             return _refuse(out, layout, "%s found (%s). %s" % (layout, ", ".join(found), ADVICE[layout]))
     if not components:
         return _done(out)
+    backup = facts.get("backup_dir")
+    if backup and facts.get("manifests_dir"):
+        inner = os.path.normpath(str(backup)) + os.sep
+        if inner.startswith(os.path.normpath(str(facts["manifests_dir"])) + os.sep):
+            out["problems"].append(
+                "feature_gates_backup_dir %s is inside %s: the kubelet would run the backups as static pods. "
+                "Choose a directory outside it (default /etc/kubernetes/tmp/...)." % (backup, mdir))
     if not facts.get("manifests_dir_exists"):
         return _refuse(out, "managed", "%s does not exist: %s" % (mdir, ADVICE["managed"]))
     docs: dict[str, dict] = {}

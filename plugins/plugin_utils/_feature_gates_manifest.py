@@ -111,13 +111,15 @@ def inspect(text: str, component: str) -> dict[str, t.Any]:
     occ = _occurrences(lists)
     data = yaml.safe_load(text)
     obj = _find_container(data, container)
+    folded = fg.fold(o.value for o in occ)
     return {
         "name": (data.get("metadata") or {}).get("name"),
         "namespace": (data.get("metadata") or {}).get("namespace", "default"),
         "container": obj.get("name"),
         "image": obj.get("image", ""),
         "flags": len(occ),
-        "gates": fg.as_dict(fg.fold(o.value for o in occ)),
+        "gates": fg.as_dict(folded),
+        "value": fg.join(folded),
         "probe_url": _probe_url(obj),
     }
 

@@ -45,8 +45,21 @@ def parse_version(value: str) -> Version:
     return Version(int(major), int(minor), int(patch or 0), match.group(0))
 
 
-def decide(version: str, state: str = "present", component: str = "component") -> dict[str, t.Any]:
-    """Return ``{action, reason, version, minor}``; action is enable, leave, refuse, fail or remove."""
+def version_or_empty(value: str) -> str:
+    """The version in ``value`` (``v1.21.14``), or ``""`` when there is none, e.g. an image tagged ``latest``."""
+    try:
+        return parse_version(value).text
+    except FeatureGateError:
+        return ""
+
+
+def decide(version: str | list[str], state: str = "present", component: str = "component") -> dict[str, t.Any]:
+    """Return ``{action, reason, version, minor}``; action is enable, leave, refuse, fail or remove.
+
+    ``version`` may be a list of candidates (override, image tag, ``--version`` output): the first readable wins.
+    """
+    if isinstance(version, (list, tuple)):
+        version = next((v for v in version if version_or_empty(v)), " / ".join(str(v) for v in version if v))
     ver = parse_version(version)
     if ver.major != 1:
         raise FeatureGateError("%s reports version %s, which is not a Kubernetes 1.x release" % (component, ver.text))

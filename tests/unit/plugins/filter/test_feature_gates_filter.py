@@ -16,7 +16,7 @@ FILTERS = FilterModule().filters()
 def test_all_filters_registered() -> None:
     assert sorted(FILTERS) == ["feature_gates_decision", "feature_gates_kubeadm_config", "feature_gates_kubelet_config",
                                "feature_gates_kubelet_env", "feature_gates_layout", "feature_gates_manifest",
-                               "feature_gates_manifest_info"]
+                               "feature_gates_manifest_info", "feature_gates_version"]
 
 
 def test_errors_become_filter_errors() -> None:

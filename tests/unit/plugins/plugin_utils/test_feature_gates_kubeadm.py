@@ -46,3 +46,16 @@ def test_unchanged_text_is_returned_as_is() -> None:
 def test_refusals(text: str, msg: str) -> None:
     with pytest.raises(FeatureGateError, match=msg):
         cluster_configuration_edit(text, {"kube-apiserver": "EphemeralContainers=true"})
+
+
+def test_gates_from_manifest_keep_kubeadm_defaults() -> None:
+    from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates_kubeadm import cluster_configuration_gates
+    gate = {"EphemeralContainers": True}
+    result = cluster_configuration_gates(read(), gate, "present", manifest_values={"kube-apiserver": "IPv6DualStack=true"})
+    doc = yaml.safe_load(result["text"])
+    assert doc["apiServer"]["extraArgs"]["feature-gates"] == "IPv6DualStack=true,EphemeralContainers=true"
+    assert doc["scheduler"]["extraArgs"]["feature-gates"] == "EphemeralContainers=true"
+    assert cluster_configuration_gates(result["text"], gate, "present")["changed"] is False
+    back = cluster_configuration_gates(result["text"], gate, "absent")
+    assert yaml.safe_load(back["text"])["apiServer"]["extraArgs"]["feature-gates"] == "IPv6DualStack=true"
+    assert "extraArgs" not in yaml.safe_load(back["text"])["scheduler"]

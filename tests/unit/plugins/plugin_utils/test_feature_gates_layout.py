@@ -108,3 +108,13 @@ def test_missing_scheduler_is_a_problem() -> None:
 def test_invalid_yaml_manifest() -> None:
     result = detect(facts(dict(KUBEADM, **{"broken.yaml": "a: [\n"})))
     assert not result["ok"] and "not valid YAML" in result["message"]
+
+
+@pytest.mark.parametrize("backup", ["/etc/kubernetes/manifests/backup", "/etc/kubernetes/manifests/", "/etc/kubernetes/manifests/../manifests/x"])
+def test_backup_dir_inside_manifests_dir_is_refused(backup: str) -> None:
+    result = detect(facts(KUBEADM, backup_dir=backup))
+    assert not result["ok"] and "feature_gates_backup_dir" in result["message"]
+
+
+def test_backup_dir_next_to_manifests_is_fine() -> None:
+    assert detect(facts(KUBEADM, backup_dir="/etc/kubernetes/manifests-backup"))["ok"]

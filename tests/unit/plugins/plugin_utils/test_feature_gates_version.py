@@ -58,3 +58,12 @@ def test_not_one_x_and_bad_state() -> None:
 
 def test_registry_port_is_not_a_version() -> None:
     assert parse_version("10.0.0.1:5000/kube-apiserver:v1.19.16").minor == 19
+
+
+def test_candidates_first_readable_wins() -> None:
+    from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates_version import version_or_empty
+    assert decide(["", "localhost/kube-apiserver:latest", "Kubernetes v1.21.14"])["version"] == "v1.21.14"
+    assert decide(["v1.27.1", "k8s.gcr.io/kube-apiserver:v1.21.14"])["action"] == "refuse"
+    assert version_or_empty("k8s.gcr.io/kube-apiserver:latest") == ""
+    with pytest.raises(FeatureGateError, match="latest"):
+        decide(["", "localhost/kube-apiserver:latest"])
