@@ -44,6 +44,7 @@ class FilterModule:
             "feature_gates_manifest_info": _filter(manifest.inspect),
             "feature_gates_kubelet_config": _filter(kubelet.config_edit),
             "feature_gates_kubelet_env": _filter(kubelet.env_edit),
+            "feature_gates_kubelet_plan": _filter(kubelet.plan),
             "feature_gates_layout": _filter(layout.detect),
             "feature_gates_kubeadm_config": _filter(kubeadm.cluster_configuration_gates),
             "feature_gates_version": _filter(version.version_or_empty),

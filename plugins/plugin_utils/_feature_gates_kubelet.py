@@ -190,3 +190,46 @@ def env_edit(text: str, gates: t.Mapping[str, t.Any], state: str = "present", mo
 
 def line_end_after(text: str, index: int) -> int:
     return index + 1 if text[index:index + 1] == "\n" else index
+
+
+def plan(files: t.Mapping[str, str | None], config_path: str, env_paths: t.Sequence[str], gates: t.Mapping[str, t.Any],
+         state: str = "present", method: str = "auto", variable: str = "KUBELET_EXTRA_ARGS") -> dict[str, t.Any]:
+    """Which kubelet files change, for one node. ``files``: {path: text} of the files that exist.
+
+    config (kubeadm layout, the default when the file exists): add to ``featureGates`` and fix any env file whose flag
+    already names a gate. env: add to the first existing env file (or create ``env_paths[0]``) and fix the others.
+    absent: remove from every file. A file the role would create is ``exists: false``.
+    """
+    if method not in ("auto", "config", "env"):
+        raise fg.FeatureGateError("feature_gates_kubelet_method must be auto, config or env, not %r" % method)
+    existing = {p: text for p, text in files.items() if text is not None}
+    use_config = method == "config" or (method == "auto" and config_path in existing)
+    if use_config and config_path not in existing:
+        raise fg.FeatureGateError("kubelet config %s does not exist; set feature_gates_kubelet_config or feature_gates_kubelet_method=env" % config_path)
+    if not use_config and not env_paths:
+        raise fg.FeatureGateError("no kubelet config file and feature_gates_kubelet_env_files is empty; nowhere to set the gate")
+    add_env = None
+    if not use_config:
+        add_env = next((p for p in env_paths if p in existing), env_paths[0])
+    out = []
+    if use_config:
+        out.append(dict(config_edit(existing[config_path], gates, state, "add"), path=config_path, kind="config", exists=True,
+                        original=existing[config_path]))
+    for path in env_paths:
+        if path not in existing and path != add_env:
+            continue
+        original = existing.get(path, "")
+        if path not in existing and state == "absent":
+            continue
+        edit_ = env_edit(original, gates, state, "add" if path == add_env else "fix", variable)
+        out.append(dict(edit_, path=path, kind="env", exists=path in existing, original=original))
+    return {"mode": "config" if use_config else "env", "files": out, "changed": any(f["changed"] for f in out),
+            "gates_after": _effective(out)}
+
+
+def _effective(files: list[dict[str, t.Any]]) -> dict[str, bool]:
+    """What the kubelet will run with: config first, then flags win key by key."""
+    merged: dict[str, bool] = {}
+    for f in sorted(files, key=lambda f: f["kind"] != "config"):
+        merged.update(f["gates_after"])
+    return merged

@@ -15,7 +15,7 @@ FILTERS = FilterModule().filters()
 
 def test_all_filters_registered() -> None:
     assert sorted(FILTERS) == ["feature_gates_decision", "feature_gates_kubeadm_config", "feature_gates_kubelet_config",
-                               "feature_gates_kubelet_env", "feature_gates_layout", "feature_gates_manifest",
+                               "feature_gates_kubelet_env", "feature_gates_kubelet_plan", "feature_gates_layout", "feature_gates_manifest",
                                "feature_gates_manifest_info", "feature_gates_version"]
 
 

@@ -130,3 +130,53 @@ def test_env_refusals() -> None:
         env_edit("KUBELET_EXTRA_ARGS=--feature-gates\n", GATE)
     with pytest.raises(FeatureGateError, match="mode must be"):
         env_edit("", GATE, mode="replace")
+
+
+# --- plan: which files change on one node -------------------------------------------------------------------------
+
+CONFIG = "/var/lib/kubelet/config.yaml"
+ENVS = ["/etc/default/kubelet", "/etc/sysconfig/kubelet"]
+
+
+def test_plan_kubeadm_layout_uses_config_and_fixes_flags() -> None:
+    from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates_kubelet import plan
+    files = {CONFIG: read("config.yaml"), ENVS[1]: read("sysconfig-kubelet-quoted")}
+    result = plan(files, CONFIG, ENVS, GATE)
+    assert result["mode"] == "config" and result["changed"]
+    assert [(f["path"], f["changed"]) for f in result["files"]] == [(CONFIG, True), (ENVS[1], True)]
+    assert result["gates_after"] == GATE
+    again = plan({f["path"]: f["text"] for f in result["files"]}, CONFIG, ENVS, GATE)
+    assert not again["changed"]
+    back = plan({f["path"]: f["text"] for f in result["files"]}, CONFIG, ENVS, GATE, "absent")
+    assert back["files"][0]["text"] == read("config.yaml")
+    assert back["files"][1]["text"] == 'KUBELET_EXTRA_ARGS="--node-ip=10.0.0.5"\n'
+
+
+def test_plan_config_leaves_unrelated_env_alone() -> None:
+    from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates_kubelet import plan
+    result = plan({CONFIG: read("config.yaml"), ENVS[0]: read("default-kubelet-unquoted")}, CONFIG, ENVS, GATE)
+    assert [f["changed"] for f in result["files"]] == [True, False]
+
+
+def test_plan_env_layout_creates_first_file_when_none_exists() -> None:
+    from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates_kubelet import plan
+    result = plan({}, CONFIG, ENVS, GATE, method="auto")
+    assert result["mode"] == "env"
+    assert [(f["path"], f["exists"]) for f in result["files"]] == [(ENVS[0], False)]
+    assert plan({}, CONFIG, ENVS, GATE, "absent")["changed"] is False
+
+
+def test_plan_env_layout_prefers_existing_sysconfig() -> None:
+    from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates_kubelet import plan
+    result = plan({ENVS[1]: read("sysconfig-kubelet-single-split")}, CONFIG, ENVS, GATE)
+    assert [(f["path"], f["changed"]) for f in result["files"]] == [(ENVS[1], True)]
+
+
+def test_plan_refusals() -> None:
+    from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates_kubelet import plan
+    with pytest.raises(FeatureGateError, match="does not exist"):
+        plan({}, CONFIG, ENVS, GATE, method="config")
+    with pytest.raises(FeatureGateError, match="nowhere"):
+        plan({}, CONFIG, [], GATE)
+    with pytest.raises(FeatureGateError, match="auto, config or env"):
+        plan({}, CONFIG, ENVS, GATE, method="both")
