@@ -11,7 +11,7 @@ module: ephemeral_container
 short_description: Add an ephemeral debugging container to running pods, idempotently
 version_added: 0.1.0
 author:
-  - kubedebug.ephemeral maintainers
+  - kubedebug.ephemeral maintainers (@kubedebug)
 description:
   - Adds an ephemeral container to one pod, or to every pod that label or field selectors choose, through the
     C(pods/ephemeralcontainers) subresource, the API behind C(kubectl debug).
@@ -220,8 +220,8 @@ attributes:
     details:
       - On Kubernetes 1.22 and later the write is sent as a server-side dry run (C(dryRun=All)), so validation and
         admission (Pod Security, webhooks) run and nothing is stored.
-      - On 1.16 to 1.21 nothing is sent; RV(changed) and RV(results[].spec) show what would be written.
-      - RV(changed) is true exactly when a real run would write.
+      - On 1.16 to 1.21 nothing is sent; C(changed) and RV(results[].spec) show what would be written.
+      - C(changed) is true exactly when a real run would write.
   diff_mode:
     support: full
     details:

@@ -11,7 +11,7 @@ module: ephemeral_container_info
 short_description: List pods' ephemeral containers with their status and logs, and what the cluster supports
 version_added: 0.1.0
 author:
-  - kubedebug.ephemeral maintainers
+  - kubedebug.ephemeral maintainers (@kubedebug)
 description:
   - Reads pods (one by name, by selectors, in a namespace or in all namespaces) and returns each pod's ephemeral
     containers, every spec merged with the status the kubelet reports for it, optionally with logs.
