@@ -65,14 +65,27 @@ def _mentions_kubespray(doc: dict) -> bool:
     return False
 
 
+def _marker_hits(markers: t.Any) -> dict[str, list[str]]:
+    """{layout: [paths]}; also takes the ``item`` list of a stat loop over ``dict2items | subelements('value')``."""
+    if isinstance(markers, dict):
+        return {str(k): [str(p) for p in v or [] if p] for k, v in markers.items()}
+    out: dict[str, list[str]] = {}
+    for hit in markers or []:
+        layout, path = hit[0], hit[1]
+        if isinstance(layout, dict):
+            layout = layout.get("key")
+        out.setdefault(str(layout), []).append(str(path))
+    return out
+
+
 def detect(facts: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
     """Return ``{layout, ok, problems, static_pods, message}`` for one node.
 
-    ``facts``: ``markers`` ({k3s|rke2|kubespray: [existing marker paths]}), ``components`` (static pods this run
+    ``facts``: ``markers`` ({k3s|rke2|kubespray: [existing marker paths]}, or stat-loop items), ``components`` (static pods this run
     edits), ``manifests_dir``, ``manifests_dir_exists``, ``entries`` (find results or names, dot files included),
     ``manifests`` ({file name: text}).
     """
-    markers = facts.get("markers") or {}
+    markers = _marker_hits(facts.get("markers"))
     components = list(facts.get("components") or [])
     mdir = facts.get("manifests_dir") or "the manifests directory"
     out: dict[str, t.Any] = {"layout": "kubeadm", "ok": True, "problems": [], "static_pods": {}}

@@ -118,3 +118,9 @@ def test_backup_dir_inside_manifests_dir_is_refused(backup: str) -> None:
 
 def test_backup_dir_next_to_manifests_is_fine() -> None:
     assert detect(facts(KUBEADM, backup_dir="/etc/kubernetes/manifests-backup"))["ok"]
+
+
+def test_markers_from_a_stat_loop() -> None:
+    hits = [[{"key": "rke2", "value": ["/etc/rancher/rke2"]}, "/etc/rancher/rke2"]]
+    result = detect(facts(KUBEADM, markers=hits))
+    assert result["layout"] == "rke2" and "/etc/rancher/rke2" in result["message"]
