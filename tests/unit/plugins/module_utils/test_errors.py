@@ -103,7 +103,8 @@ def test_pod_security_restricted_shows_level_reasons_and_suggests_the_profile():
 
 
 def test_pod_security_baseline_suggests_baseline():
-    message = 'pods "web" is forbidden: violates PodSecurity "baseline:v1.30": non-default capabilities (container "d" must not include "NET_ADMIN" in securityContext.capabilities.add)'
+    message = ('pods "web" is forbidden: violates PodSecurity "baseline:v1.30": non-default capabilities '
+               '(container "d" must not include "NET_ADMIN" in securityContext.capabilities.add)')
     level, reasons = pod_security_violation(message)
     assert level == "baseline:v1.30" and len(reasons) == 1
     assert "profile: baseline" in translate(api_error(403, "Forbidden", message), PATCH).msg

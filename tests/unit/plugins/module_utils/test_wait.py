@@ -14,8 +14,10 @@ from ansible_collections.kubedebug.ephemeral.plugins.module_utils._errors import
 
 RUNNING = {"name": "dbg", "state": {"running": {"startedAt": "2026-01-01T00:00:01Z"}}, "ready": False, "restartCount": 0,
            "image": "docker.io/library/busybox:1.36", "imageID": "sha256:abc", "containerID": "containerd://123"}
-TERMINATED = {"name": "dbg", "state": {"terminated": {"exitCode": 3, "reason": "Error", "startedAt": "s", "finishedAt": "f",
-                                                       "containerID": "containerd://123"}}, "ready": False, "restartCount": 0}
+TERMINATED = {
+    "name": "dbg", "ready": False, "restartCount": 0,
+    "state": {"terminated": {"exitCode": 3, "reason": "Error", "startedAt": "s", "finishedAt": "f", "containerID": "containerd://123"}},
+}
 PULL_BACKOFF = {"name": "dbg", "state": {"waiting": {"reason": "ImagePullBackOff", "message": 'Back-off pulling image "nope:1"'}}}
 CREATING = {"name": "dbg", "state": {"waiting": {"reason": "ContainerCreating"}}}
 INVALID = {"name": "dbg", "state": {"waiting": {"reason": "InvalidImageName", "message": "bad ref"}}}
