@@ -1,0 +1,3 @@
+module kubedebug.local/testbed/pause
+
+go 1.21
