@@ -16,7 +16,7 @@ def test_deployment_gets_a_running_pod(testbed_current, namespace_in):
     apps.create_namespaced_deployment(namespace, {
         "apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "busybox"},
         "spec": {"replicas": 1, "selector": {"matchLabels": {"app": "busybox"}},
-                 "template": tools_pod("unused", labels={"app": "busybox"}) | {"metadata": {"labels": {"app": "busybox"}}}},
+                 "template": {"metadata": {"labels": {"app": "busybox"}}, "spec": tools_pod("unused")["spec"]}},
     })
     core = testbed_current.core()
     deadline = time.monotonic() + 120
@@ -30,7 +30,7 @@ def test_deployment_gets_a_running_pod(testbed_current, namespace_in):
     assert "Running" in phases, f"Deployment's pods: {phases}"
     running = [p for p in pods if p.status.phase == "Running"][0]
     assert running.spec.node_name == testbed_current.era.node_name
-    assert running.status.pod_ip.startswith("10.244.16.")
+    assert running.status.pod_ip.startswith(testbed_current.era.pod_subnet.rsplit(".", 1)[0] + ".")
 
 
 def test_kubectl_debug_target_sees_the_target_processes(testbed_current, namespace_in):

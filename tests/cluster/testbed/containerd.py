@@ -31,6 +31,9 @@ disabled_plugins = ["io.containerd.snapshotter.v1.btrfs", "io.containerd.snapsho
   # Network namespaces under our own state dir, so teardown finds and unmounts them.
   netns_mounts_under_state_dir = true
   enable_selinux = false
+  # Our machines do not let root lower a process's oom_score_adj (the kubelet asks -998 for
+  # sandboxes); keep containers no lower than containerd's own, as rootless setups do.
+  restrict_oom_score_adj = true
   [plugins."io.containerd.grpc.v1.cri".cni]
     bin_dir = "{CNI_BIN_DIR}"
     conf_dir = "{era.state_dir / 'cni' / 'net.d'}"

@@ -52,7 +52,7 @@ def apiserver_args(era: Era, pki: Path, gate: bool | None) -> list[str]:
         f"--tls-private-key-file={pki / 'apiserver.key'}",
         f"--kubelet-client-certificate={pki / 'apiserver-kubelet-client.crt'}",
         f"--kubelet-client-key={pki / 'apiserver-kubelet-client.key'}",
-        "--kubelet-preferred-address-types=InternalIP,Hostname",
+        "--kubelet-preferred-address-types=Hostname",
         "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
         f"--service-account-key-file={pki / 'sa.pub'}",
         f"--service-account-signing-key-file={pki / 'sa.key'}",
@@ -82,7 +82,6 @@ def controller_manager_args(era: Era, pki: Path) -> list[str]:
         f"--root-ca-file={pki / 'ca.crt'}",
         "--use-service-account-credentials=true",
         "--leader-elect=false",
-        "--controllers=*,-nodeipam,-service-lb-controller,-cloud-node-lifecycle",
     ]
 
 

@@ -58,7 +58,9 @@ class Era:
 
     @property
     def node_name(self) -> str:
-        return f"kubedebug-{self.name}"
+        # The kubelet refuses a loopback node IP, so the API server reaches it by this
+        # name (preferred address type Hostname), which resolves to 127.0.0.1.
+        return "localhost"
 
     def port(self, suffix: int) -> int:
         return self.port_prefix * 1000 + suffix

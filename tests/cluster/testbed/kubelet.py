@@ -60,7 +60,6 @@ def argv(era: Era) -> list[str]:
         f"--config={era.kubelet_config}",
         f"--kubeconfig={era.state_dir / 'kubelet.kubeconfig'}",
         f"--hostname-override={era.node_name}",
-        "--node-ip=127.0.0.1",
         f"--root-dir={era.state_dir / 'kubelet'}",
         f"--cert-dir={era.state_dir / 'kubelet' / 'pki'}",
         "--v=1",
