@@ -121,6 +121,7 @@ def inspect(text: str, component: str) -> dict[str, t.Any]:
         "gates": fg.as_dict(folded),
         "value": fg.join(folded),
         "probe_url": _probe_url(obj),
+        "probe_base": _probe_url(obj, path=False),
     }
 
 
@@ -132,11 +133,13 @@ def _find_container(data: dict, node: yaml.MappingNode) -> dict:
     return next(c for c in containers if c.get("name") == name[2].value)
 
 
-def _probe_url(container: dict) -> str:
+def _probe_url(container: dict, path: bool = True) -> str:
+    """The liveness probe as a URL; kubeadm's probes use host 127.0.0.1 (or the advertise address) and a numeric port."""
     get = ((container.get("livenessProbe") or container.get("readinessProbe") or {}).get("httpGet")) or {}
     if not get or not isinstance(get.get("port"), int):
         return ""
-    return "%s://%s:%d%s" % (str(get.get("scheme", "HTTP")).lower(), get.get("host") or "127.0.0.1", get["port"], get.get("path", "/"))
+    base = "%s://%s:%d" % (str(get.get("scheme", "HTTP")).lower(), get.get("host") or "127.0.0.1", get["port"])
+    return base + (get.get("path", "/") if path else "")
 
 
 def edit(text: str, component: str, gates: t.Mapping[str, t.Any], state: str = "present") -> dict[str, t.Any]:

@@ -140,6 +140,8 @@ def test_inspect() -> None:
     info = inspect(read("kube-apiserver-other-gates.yaml"), "kube-apiserver")
     assert info["image"] == "k8s.gcr.io/kube-apiserver:v1.21.14"
     assert info["probe_url"] == "https://127.0.0.1:6443/livez"
+    assert info["probe_base"] == "https://127.0.0.1:6443"
+    assert info["value"] == "IPv6DualStack=true,TTLAfterFinished=False"
     assert info["gates"] == {"IPv6DualStack": True, "TTLAfterFinished": False}
     assert inspect(read("kube-scheduler.yaml"), "kube-scheduler")["probe_url"] == "https://127.0.0.1:10259/healthz"
 
