@@ -59,7 +59,7 @@ def config_edit(text: str, gates: t.Mapping[str, t.Any], state: str = "present",
     if node is not None and not isinstance(node, yaml.MappingNode):
         raise fg.FeatureGateError("featureGates in the kubelet config is not a mapping (line %d); make it a map or remove it" % (node.start_mark.line + 1))
     entries = [(k.value, fg.parse_bool(k.value, v.value), i) for i, (k, v) in enumerate(node.value)] if node else []
-    before = {k: v for k, v, _ in entries}
+    before = {e[0]: e[1] for e in entries}
     setv, drop = _targets(before, want, state, mode)
     edits = []
     after = dict(before)
@@ -71,12 +71,12 @@ def config_edit(text: str, gates: t.Mapping[str, t.Any], state: str = "present",
             after[key] = setv[key]
     new = [(k, v) for k, v in setv.items() if k not in before]
     after.update(new)
-    removed = [i for k, _, i in entries if k in drop]
+    removed = [e[2] for e in entries if e[0] in drop]
     if removed:
         if not after:
             edits = [yt.map_delete(text, root, found[0])]
         elif node.flow_style:
-            edits = [yt.flow_map_keep(text, node, [i for _, _, i in entries if i not in removed])]
+            edits = [yt.flow_map_keep(text, node, [e[2] for e in entries if e[2] not in removed])]
         else:
             edits.extend(yt.map_delete(text, node, i) for i in removed)
     if new:
@@ -119,8 +119,8 @@ def env_gates(text: str, variable: str = "KUBELET_EXTRA_ARGS") -> dict[str, bool
     matches = list(_line_re(variable).finditer(text))
     if not matches:
         return {}
-    _, inner, _ = _unquote(matches[-1].group("value"))
-    return fg.as_dict(fg.fold(v for _, _, _, v in _env_occurrences(inner)))
+    inner = _unquote(matches[-1].group("value"))[1]
+    return fg.as_dict(fg.fold(o[3] for o in _env_occurrences(inner)))
 
 
 def _env_occurrences(inner: str) -> list[tuple[int, int, bool, str]]:
@@ -147,7 +147,7 @@ def env_edit(text: str, gates: t.Mapping[str, t.Any], state: str = "present", mo
     match = matches[-1] if matches else None
     opening, inner, closing = _unquote(match.group("value")) if match else ("", "", "")
     occ = _env_occurrences(inner)
-    folded = fg.fold(v for _, _, _, v in occ)
+    folded = fg.fold(o[3] for o in occ)
     before = fg.as_dict(folded)
     setv, drop = _targets(before, want, state, mode)
     pairs = fg.apply(folded, setv, drop)
@@ -161,7 +161,7 @@ def env_edit(text: str, gates: t.Mapping[str, t.Any], state: str = "present", mo
         out = text + lead + "%s\n%s=%s\n" % (MARKER, variable, flag)
         return _result(True, out, before, after, line_found=False)
     new_inner = inner
-    for n, (start, end, split, _) in reversed(list(enumerate(occ))):
+    for n, (start, end, split, dummy) in reversed(list(enumerate(occ))):
         if n == 0 and pairs:
             new_inner = new_inner[:start] + (FLAG + " " + new_value if split else flag) + new_inner[end:]
         else:
