@@ -108,7 +108,9 @@ def write(api_client: t.Any, era: str, plan: PodPlan, check_mode: bool) -> PodPl
         # The 1.16-1.21 API gets no dry run from us: report what would be stored, write nothing.
         plan.stored = normalize(plan.container)
         return plan
-    stored, response = _subresource.add_container(api_client, era, plan.namespace, plan.pod, plan.container, dry_run=check_mode)
+    stored, response = _subresource.add_container(
+        api_client, era, plan.namespace, plan.pod, plan.container, dry_run=check_mode, existing_names=[c.get("name") for c in plan.before]
+    )
     plan.stored = stored
     if response.get("kind") == "Pod":
         plan.status = _wait.container_status(response, plan.name)

@@ -103,13 +103,24 @@ def find_container(containers: t.Iterable[t.Mapping[str, t.Any]], name: str) -> 
     return None
 
 
-def patch_body(era: str, container: t.Mapping[str, t.Any]) -> t.Dict[str, t.Any]:
-    """The strategic merge patch that appends ``container`` in ``era``."""
+ORDER_DIRECTIVE = "$setElementOrder/ephemeralContainers"
+
+
+def patch_body(era: str, container: t.Mapping[str, t.Any], existing_names: t.Sequence[str] = ()) -> t.Dict[str, t.Any]:
+    """The strategic merge patch that appends ``container`` in ``era``.
+
+    A merge-keyed list in a strategic merge patch puts the patch's items *first* and the server's
+    other items after them, so without a directive the new container would be stored ahead of the
+    existing ones. ``$setElementOrder`` (what kubectl's two-way merge patch carries) keeps the
+    existing containers in place and the new one last; server items missing from the directive
+    (a concurrent writer's) are kept, not removed."""
+    order = [{"name": name} for name in existing_names if name != container["name"]] + [{"name": container["name"]}]
+    entries = {ORDER_DIRECTIVE: order, "ephemeralContainers": [dict(container)]}
     if era == ERA_POD:
-        return {"spec": {"ephemeralContainers": [dict(container)]}}
+        return {"spec": entries}
     if era == ERA_EPHEMERAL_CONTAINERS:
         # v1.EphemeralContainers.ephemeralContainers has patchStrategy=merge, patchMergeKey=name.
-        return {"ephemeralContainers": [dict(container)]}
+        return entries
     raise KubedebugError(feature_gate_message())
 
 
@@ -133,9 +144,15 @@ def _path(namespace: str, pod: str) -> str:
 
 
 def add_container(
-    api_client: t.Any, era: str, namespace: str, pod: str, container: t.Mapping[str, t.Any], dry_run: bool = False
+    api_client: t.Any,
+    era: str,
+    namespace: str,
+    pod: str,
+    container: t.Mapping[str, t.Any],
+    dry_run: bool = False,
+    existing_names: t.Sequence[str] = (),
 ) -> t.Tuple[t.Dict[str, t.Any], t.Dict[str, t.Any]]:
-    """Append ``container`` to the pod; return (stored entry, raw response).
+    """Append ``container`` after the pod's ``existing_names``; return (stored entry, raw response).
 
     ``dry_run`` sends ``dryRun=All`` (1.22+ only): validation and admission run, nothing is stored.
     A 409 is retried once: strategic merge patches carry no resourceVersion, so a retry is safe.
@@ -144,7 +161,7 @@ def add_container(
         raise KubedebugError("Server-side dry run is only used with the Pod-kind API (1.22+).")
     query = [("dryRun", "All")] if dry_run else []
     op = Operation("patch", "pods/ephemeralcontainers", namespace, pod)
-    body = patch_body(era, container)
+    body = patch_body(era, container, existing_names)
     for attempt in (1, 2):
         try:
             response = _rest.request_json(api_client, "PATCH", _path(namespace, pod), query=query, body=body, content_type=SMP)

@@ -40,8 +40,11 @@ def conflict():
 
 
 def test_patch_bodies_per_era():
-    assert _subresource.patch_body(ERA_POD, EC) == {"spec": {"ephemeralContainers": [EC]}}
-    assert _subresource.patch_body(ERA_EPHEMERAL_CONTAINERS, EC) == {"ephemeralContainers": [EC]}
+    order = {"$setElementOrder/ephemeralContainers": [{"name": "a"}, {"name": "b"}, {"name": EC["name"]}]}
+    assert _subresource.patch_body(ERA_POD, EC, ["a", "b"]) == {"spec": {"ephemeralContainers": [EC], **order}}
+    assert _subresource.patch_body(ERA_EPHEMERAL_CONTAINERS, EC, ["a", "b"]) == {"ephemeralContainers": [EC], **order}
+    # Without existing containers the directive names just the new one.
+    assert _subresource.patch_body(ERA_POD, EC)["spec"]["$setElementOrder/ephemeralContainers"] == [{"name": EC["name"]}]
     with pytest.raises(KubedebugError, match="disabled"):
         _subresource.patch_body(ERA_UNSUPPORTED, EC)
 
@@ -79,7 +82,7 @@ def test_add_container_sends_a_strategic_merge_patch(monkeypatch):
     method, path, kwargs = recorder.calls[0]
     assert (method, path) == ("PATCH", "/api/v1/namespaces/shop/pods/web/ephemeralcontainers")
     assert kwargs["content_type"] == "application/strategic-merge-patch+json"
-    assert kwargs["body"] == {"spec": {"ephemeralContainers": [EC]}}
+    assert kwargs["body"] == {"spec": {"ephemeralContainers": [EC], "$setElementOrder/ephemeralContainers": [{"name": EC["name"]}]}}
     assert kwargs["query"] == []
 
 

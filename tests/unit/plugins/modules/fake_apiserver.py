@@ -153,18 +153,28 @@ class FakeApiServer:
 
     def _patch(self, pod, body, dry_run):
         legacy = self.era == "EphemeralContainers"
-        wanted = (body.get("ephemeralContainers") if legacy else (body.get("spec") or {}).get("ephemeralContainers")) or []
+        patch = body if legacy else (body.get("spec") or {})
+        wanted = patch.get("ephemeralContainers") or []
+        order = [item["name"] for item in patch.get("$setElementOrder/ephemeralContainers") or []]
         current = pod["spec"].get("ephemeralContainers") or []
         result = [copy.deepcopy(c) for c in current]
         if not self.ignore_writes:
+            added = []
             for container in wanted:
                 stored = dict(apply_server_defaults(container), resources={})
                 existing = next((c for c in result if c["name"] == container["name"]), None)
                 if existing is None:
-                    result.append(stored)
+                    added.append(stored)
                 elif normalize(existing) != normalize(stored):
                     raise status_error(422, "Invalid", 'Pod "%s" is invalid: spec.ephemeralContainers: Forbidden: existing ephemeral '
                                        'containers "%s" may not be changed' % (pod["metadata"]["name"], container["name"]))
+            # Like the real strategic merge: the patch's items come first, the server's after them,
+            # unless $setElementOrder gives the order (server items it does not name go last).
+            merged = added + result
+            if order:
+                rank = {name: index for index, name in enumerate(order)}
+                merged.sort(key=lambda c: rank.get(c["name"], len(order)))
+            result = merged
         if not dry_run and result != current:
             pod["spec"]["ephemeralContainers"] = result
             self.stored_writes += 1

@@ -31,7 +31,18 @@ def test_creates_and_reports_the_stored_spec(server):
     assert entry["attach_command"] == "kubectl attach -n shop web -c debug-shell -it"
     assert server.stored_writes == 1
     assert server.patches()[0][3] == {"spec": {"ephemeralContainers": [{
-        "name": "debug-shell", "image": "busybox:1.36", "command": ["sh"], "stdin": True, "tty": True, "targetContainerName": "app"}]}}
+        "name": "debug-shell", "image": "busybox:1.36", "command": ["sh"], "stdin": True, "tty": True, "targetContainerName": "app"}],
+        "$setElementOrder/ephemeralContainers": [{"name": "debug-shell"}]}}
+
+
+@pytest.mark.parametrize("era,version", [("Pod", "1.37"), ("EphemeralContainers", "1.21")])
+def test_existing_containers_keep_their_place(era, version):
+    # A strategic merge patch without $setElementOrder stores the new item first (seen on a real 1.37 apiserver).
+    server = FakeApiServer(era=era, version=version)
+    server.add(make_pod("web", ephemeral=[{"name": "old-1", "image": "busybox:1.35"}, {"name": "old-2", "image": "busybox:1.35"}]))
+    result = run_module(main, server, dict(SHELL, name="new"))
+    assert result["changed"] is True
+    assert [c["name"] for c in server.pods[("shop", "web")]["spec"]["ephemeralContainers"]] == ["old-1", "old-2", "new"]
 
 
 def test_second_identical_run_changes_nothing_and_writes_nothing(server):
@@ -90,7 +101,8 @@ def test_legacy_era_uses_the_old_kind_and_check_mode_sends_nothing():
     result = run_module(main, server, SHELL)
     assert result["changed"] is True and server.stored_writes == 1
     assert server.patches()[0][3] == {"ephemeralContainers": [{
-        "name": "debug-shell", "image": "busybox:1.36", "command": ["sh"], "stdin": True, "tty": True, "targetContainerName": "app"}]}
+        "name": "debug-shell", "image": "busybox:1.36", "command": ["sh"], "stdin": True, "tty": True, "targetContainerName": "app"}],
+        "$setElementOrder/ephemeralContainers": [{"name": "debug-shell"}]}
     assert run_module(main, server, SHELL)["changed"] is False
 
 
