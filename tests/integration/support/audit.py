@@ -33,3 +33,27 @@ class AuditLog:
 
     def ephemeral_writes(self, namespace: str | None = None) -> list[dict]:
         return [e for e in self.writes(namespace) if (e.get("objectRef") or {}).get("subresource") == "ephemeralcontainers"]
+
+    def attempts(self, namespace: str | None = None, subresource: str | None = None) -> list[dict]:
+        """Every write request since mark() by a client (users and namespaced service accounts; not the
+        kubelet, controllers or kube-system), dry runs and refused ones included; see
+        support.ephemeral.succeeded() for the ones carried out."""
+        if not self.path.exists():
+            return []
+        with open(self.path, "rb") as log:
+            log.seek(self.offset)
+            events = [json.loads(line) for line in log.read().splitlines() if line.strip()]
+        return [
+            e for e in events
+            if e.get("stage") == "ResponseComplete"
+            and e.get("verb") in ("create", "update", "patch", "delete", "deletecollection")
+            and (namespace is None or (e.get("objectRef") or {}).get("namespace") == namespace)
+            and (subresource is None or (e.get("objectRef") or {}).get("subresource") == subresource)
+            and _client_user(e.get("user", {}).get("username", ""))
+        ]
+
+
+def _client_user(username: str) -> bool:
+    if username.startswith("system:serviceaccount:"):
+        return not username.startswith("system:serviceaccount:kube-system:")
+    return not username.startswith("system:")

@@ -1,0 +1,115 @@
+"""Helpers for the ephemeral_container / ephemeral_container_info integration tests."""
+
+from __future__ import annotations
+
+import base64
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import kubernetes
+import yaml
+
+from support.ansible import run_module
+
+EC = "kubedebug.ephemeral.ephemeral_container"
+INFO = "kubedebug.ephemeral.ephemeral_container_info"
+
+
+def run_ec(cluster, args: dict[str, Any], **kwargs: Any) -> dict:
+    return run_module(EC, args, kubeconfig=cluster.kubeconfig, **kwargs)
+
+
+def run_info(cluster, args: dict[str, Any], **kwargs: Any) -> dict:
+    return run_module(INFO, args, kubeconfig=cluster.kubeconfig, **kwargs)
+
+
+def raw_pod(cluster, namespace: str, name: str) -> dict:
+    """The pod as the API holds it, as a camelCase dict."""
+    core = cluster.core()
+    return core.api_client.sanitize_for_serialization(core.read_namespaced_pod(name, namespace))
+
+
+def ephemeral_specs(pod: dict) -> list[dict]:
+    return list((pod.get("spec") or {}).get("ephemeralContainers") or [])
+
+
+def ephemeral_names(pod: dict) -> list[str]:
+    return [c["name"] for c in ephemeral_specs(pod)]
+
+
+def ephemeral_status(pod: dict, name: str) -> dict | None:
+    for status in (pod.get("status") or {}).get("ephemeralContainerStatuses") or []:
+        if status["name"] == name:
+            return status
+    return None
+
+
+def delete_namespace(cluster, namespace: str) -> None:
+    """Delete without waiting (pods have a 1 s grace period); ignore a namespace already gone."""
+    try:
+        cluster.core().delete_namespace(namespace)
+    except kubernetes.client.ApiException as exc:
+        if exc.status != 404:
+            raise
+
+
+def succeeded(events: list[dict]) -> list[dict]:
+    """Audit events whose request the apiserver carried out (2xx)."""
+    return [e for e in events if 200 <= (e.get("responseStatus") or {}).get("code", 0) < 300]
+
+
+def server_and_ca(cluster, directory: Path) -> tuple[str, str]:
+    """The API server URL of the cluster's kubeconfig and a file with its CA certificate."""
+    config = yaml.safe_load(Path(cluster.kubeconfig).read_text())
+    entry = config["clusters"][0]["cluster"]
+    if entry.get("certificate-authority-data"):
+        ca = directory / "ca.crt"
+        ca.write_bytes(base64.b64decode(entry["certificate-authority-data"]))
+        return entry["server"], str(ca)
+    ca_path = Path(entry["certificate-authority"])
+    if not ca_path.is_absolute():
+        ca_path = Path(cluster.kubeconfig).parent / ca_path
+    return entry["server"], str(ca_path)
+
+
+def service_account_token(cluster, namespace: str, service_account: str, seconds: int = 600) -> str:
+    """A bound token from the TokenRequest API (pods/serviceaccounts/token)."""
+    core = cluster.core()
+    request = {"apiVersion": "authentication.k8s.io/v1", "kind": "TokenRequest",
+               "spec": {"expirationSeconds": seconds}}
+    answer = core.create_namespaced_service_account_token(service_account, namespace, request)
+    return answer.status.token
+
+
+def static_pod_manifest(name: str, namespace: str, image: str) -> str:
+    return yaml.safe_dump({
+        "apiVersion": "v1", "kind": "Pod",
+        "metadata": {"name": name, "namespace": namespace, "labels": {"app": name}},
+        "spec": {"terminationGracePeriodSeconds": 1,
+                 "containers": [{"name": "app", "image": image, "imagePullPolicy": "IfNotPresent",
+                                 "command": ["sh", "-c", "while true; do sleep 1; done"]}]},
+    })
+
+
+def wait_for_pod(cluster, namespace: str, name: str, timeout: float = 120) -> dict:
+    """Wait until a pod (e.g. a mirror pod the kubelet creates) exists and runs."""
+    core = cluster.core()
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        try:
+            pod = core.read_namespaced_pod(name, namespace)
+            last = pod.status.phase
+            if last == "Running":
+                return core.api_client.sanitize_for_serialization(pod)
+        except kubernetes.client.ApiException as exc:
+            if exc.status != 404:
+                raise
+        time.sleep(1)
+    raise AssertionError(f"pod {namespace}/{name} not Running after {timeout} s (phase {last})")
+
+
+def temp_dir() -> Path:
+    return Path(tempfile.mkdtemp(prefix="kubedebug-it-"))
