@@ -24,3 +24,23 @@ unit:
 # Everything except the docs site.
 checks: sanity lint build unit
 # <<< checks tooling <<<
+
+# >>> test bed and the whole suite >>>
+.PHONY: cluster-up cluster-down integration test
+ERA ?= current
+
+# Start one era of the local test bed (ERA=current|legacy); prints the kubeconfig path.
+cluster-up:
+	tests/cluster/install-deps.sh
+	tests/cluster/testbed.sh up $(ERA)
+
+cluster-down:
+	tests/cluster/testbed.sh down all
+
+integration:
+	hack/integration.sh
+
+# What CI runs (.ci/run) and what the README's second command runs.
+test:
+	hack/test.sh
+# <<< test bed and the whole suite <<<

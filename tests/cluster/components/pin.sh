@@ -24,7 +24,8 @@ mkdir -p "$dir"
       fi
     done
   echo ")"
-  if [ "${staging_version#v0.}" \< "24" ]; then
+  minor=${staging_version#v0.}; minor=${minor%%.*}
+  if (( minor < 24 )); then
     echo
     echo "// Old releases built with a modern Go panic in JSON encoding through reflect2"
     echo "// v1.0.1; minimal version selection takes these newer ones instead."

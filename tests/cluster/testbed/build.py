@@ -9,6 +9,7 @@ import subprocess
 import tempfile
 import time
 
+from . import openapi
 from .eras import CACHE_ROOT, Era
 
 COMPONENTS = ("kube-apiserver", "kubelet", "kubectl", "kube-scheduler", "kube-controller-manager")
@@ -51,7 +52,8 @@ def ensure_binaries(era: Era) -> None:
     era.bin_dir.mkdir(parents=True, exist_ok=True)
     print(f"building Kubernetes {era.version} ({', '.join(COMPONENTS)}); a cold build takes 15-30 minutes", flush=True)
     started = time.monotonic()
-    subprocess.run(["go", "build", "-trimpath", f"-ldflags={_ldflags(era)}", "-o", f"{era.bin_dir}/",
+    overlay = [f"-modfile={openapi.modfile(era)}"] if openapi.needs_generation(era) else []
+    subprocess.run(["go", "build", "-trimpath", f"-ldflags={_ldflags(era)}", *overlay, "-o", f"{era.bin_dir}/",
                     *(f"k8s.io/kubernetes/cmd/{c}" for c in COMPONENTS)],
                    cwd=era.module_dir, env=_build_env(era), check=True)
     stamp_file.write_text(wanted)

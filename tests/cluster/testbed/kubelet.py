@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from . import api, processes
-from .eras import Era
+from .eras import IMAGES, Era
 
 
 def config(era: Era, pki: Path, gate: bool | None) -> dict:
@@ -23,6 +23,9 @@ def config(era: Era, pki: Path, gate: bool | None) -> dict:
                            "x509": {"clientCAFile": str(pki / "ca.crt")}},
         "authorization": {"mode": "AlwaysAllow"},
         "cgroupDriver": "cgroupfs",
+        # Each era's kubelet gets a cgroup tree of its own: a kubelet kills the processes of
+        # every pod cgroup it does not know, so two kubelets under one /kubepods kill each other's pods.
+        "cgroupRoot": cgroup_root(era),
         "staticPodPath": str(era.manifests_dir),
         "failSwapOn": False,
         "clusterDomain": "cluster.local",
@@ -47,6 +50,24 @@ def config(era: Era, pki: Path, gate: bool | None) -> dict:
     return data
 
 
+def cgroup_root(era: Era) -> str:
+    return f"/kubedebug-{era.name}"
+
+
+def cgroup_dirs(era: Era) -> list[Path]:
+    """The era's cgroup root in every mounted cgroup v1 hierarchy (and v2, where mounted)."""
+    base = Path("/sys/fs/cgroup")
+    if (base / "cgroup.controllers").exists():  # cgroup v2: one tree
+        return [base / cgroup_root(era).lstrip("/")]
+    return [h / cgroup_root(era).lstrip("/") for h in sorted(base.iterdir())
+            if h.is_dir() and not h.is_symlink() and (h / "cgroup.procs").exists()]
+
+
+def ensure_cgroup_root(era: Era) -> None:
+    for directory in cgroup_dirs(era):
+        directory.mkdir(exist_ok=True)
+
+
 def write_config(era: Era, pki: Path, gate: bool | None) -> None:
     era.kubelet_config.parent.mkdir(parents=True, exist_ok=True)
     era.manifests_dir.mkdir(parents=True, exist_ok=True)
@@ -65,11 +86,14 @@ def argv(era: Era) -> list[str]:
         "--v=1",
     ]
     if era.minor < 27:
-        args += ["--container-runtime=remote", f"--container-runtime-endpoint=unix://{era.containerd_socket}"]
+        args += ["--container-runtime=remote", f"--container-runtime-endpoint=unix://{era.containerd_socket}",
+                 # Old kubelets garbage-collect any sandbox image but the one named here.
+                 f"--pod-infra-container-image={IMAGES['pause']}"]
     return args
 
 
 def start(era: Era) -> None:
+    ensure_cgroup_root(era)
     if not processes.pid_of(era, "kubelet"):
         processes.start(era, "kubelet", argv(era))
 

@@ -6,7 +6,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from . import containerd, processes
+from . import containerd, kubelet, processes
 from .eras import Era
 
 HOST_PROCESSES = ("kube-scheduler", "kube-controller-manager", "kube-apiserver", "etcd")
@@ -37,15 +37,25 @@ def down(era: Era) -> list[str]:
         forced.append(f"killed {len(leftovers)} leftover processes")
         processes.kill_all(leftovers)
     for point in mounts_under(dirs):
-        result = subprocess.run(["umount", point], capture_output=True)
+        result = subprocess.run(["umount", point], capture_output=True, check=False)
         if result.returncode != 0:
-            subprocess.run(["umount", "-l", point], capture_output=True)
+            subprocess.run(["umount", "-l", point], capture_output=True, check=False)
         forced.append(f"unmounted {point}")
     if Path(f"/sys/class/net/{era.bridge}").exists():
-        subprocess.run(["ip", "link", "delete", era.bridge], capture_output=True)
+        subprocess.run(["ip", "link", "delete", era.bridge], capture_output=True, check=False)
+    remove_cgroups(era)
     shutil.rmtree(era.state_dir, ignore_errors=True)
     shutil.rmtree(era.run_dir, ignore_errors=True)
     return forced
+
+
+def remove_cgroups(era: Era) -> None:
+    """Remove the era's (now empty) cgroup trees, children first: cgroupfs only removes empty dirs."""
+    for root in kubelet.cgroup_dirs(era):
+        if root.exists():
+            for directory in sorted((p for p in root.rglob("*") if p.is_dir()), key=lambda p: len(p.parts), reverse=True):
+                directory.rmdir()
+            root.rmdir()
 
 
 def leftovers(era: Era) -> list[str]:
@@ -55,4 +65,5 @@ def leftovers(era: Era) -> list[str]:
     found += [f"mount {point}" for point in mounts_under(dirs)]
     if Path(f"/sys/class/net/{era.bridge}").exists():
         found.append(f"network device {era.bridge}")
+    found += [f"cgroup {d}" for d in kubelet.cgroup_dirs(era) if d.exists()]
     return found

@@ -51,7 +51,8 @@ def run_playbook(playbook: Path, extra_vars: dict | None = None, check: bool = F
         argv.append("--check")
     if diff:
         argv.append("--diff")
-    return subprocess.run(argv, capture_output=True, text=True, env=environment(env), timeout=timeout, cwd=REPO)
+    return subprocess.run(argv, capture_output=True, text=True, env=environment(env), timeout=timeout, cwd=REPO,
+                          check=False)
 
 
 def run_module(module: str, args: dict[str, Any], kubeconfig: Path | None = None, check: bool = False,

@@ -10,4 +10,6 @@ import (
 	_ "k8s.io/kubernetes/cmd/kube-scheduler"
 	_ "k8s.io/kubernetes/cmd/kubectl"
 	_ "k8s.io/kubernetes/cmd/kubelet"
+	// Generates pkg/generated/openapi, which 1.21 does not ship in its module (see build.py).
+	_ "k8s.io/kube-openapi/cmd/openapi-gen"
 )

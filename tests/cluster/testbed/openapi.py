@@ -1,0 +1,84 @@
+"""Generating pkg/generated/openapi for releases whose module download does not ship it.
+
+Before 1.26 Kubernetes generated zz_generated.openapi.go at build time (make), so
+``go build k8s.io/kubernetes/cmd/kube-apiserver`` from the module proxy fails with
+``undefined: generatedopenapi.GetOpenAPIDefinitions``. We run the release's own
+openapi-gen over every package tagged ``+k8s:openapi-gen=true``, as its Makefile did,
+into a copy of the k8s.io/kubernetes module that ``go build -modfile`` points at (Go
+refuses overlays of files in the module cache, which stays read-only).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+from .eras import CACHE_ROOT, Era
+
+TAG = b"+k8s:openapi-gen=true"
+OPENAPI_PACKAGE = "k8s.io/kubernetes/pkg/generated/openapi"
+
+
+def _module_dirs(era: Era) -> dict[str, Path]:
+    """k8s.io/kubernetes and its staging modules -> their directories in the module cache."""
+    out = subprocess.run(["go", "list", "-m", "-json", "all"], cwd=era.module_dir, check=True,
+                         capture_output=True, text=True).stdout
+    decoder, modules, index = json.JSONDecoder(), {}, 0
+    while index < len(out):
+        module, index = decoder.raw_decode(out, index)
+        while index < len(out) and out[index].isspace():
+            index += 1
+        path = module["Path"]
+        directory = (module.get("Replace") or {}).get("Dir") or module.get("Dir")
+        if directory and path.startswith("k8s.io/") and path not in ("k8s.io/kube-openapi", "k8s.io/gengo"):
+            modules[path] = Path(directory)
+    return modules
+
+
+def _tagged_packages(modules: dict[str, Path]) -> list[str]:
+    packages = set()
+    for module, directory in modules.items():
+        for root, _dirs, files in os.walk(directory):
+            for name in files:
+                if name.endswith(".go") and not name.endswith("_test.go"):
+                    if TAG in (Path(root) / name).read_bytes():
+                        relative = Path(root).relative_to(directory).as_posix()
+                        packages.add(module if relative == "." else f"{module}/{relative}")
+                        break
+    return sorted(packages)
+
+
+def needs_generation(era: Era) -> bool:
+    kubernetes_dir = _module_dirs(era)["k8s.io/kubernetes"]
+    return not (kubernetes_dir / "pkg" / "generated" / "openapi" / "zz_generated.openapi.go").exists()
+
+
+def modfile(era: Era) -> Path:
+    """Generate the file (once per release); returns a go.mod to build with ``-modfile``."""
+    work = CACHE_ROOT / "openapi" / era.version
+    source = work / "kubernetes"
+    generated = source / "pkg" / "generated" / "openapi" / "zz_generated.openapi.go"
+    if not generated.exists():
+        modules = _module_dirs(era)
+        shutil.rmtree(source, ignore_errors=True)
+        shutil.copytree(modules["k8s.io/kubernetes"], source)
+        for path in source.rglob("*"):  # the module cache is read-only, the copy must not be
+            path.chmod(path.stat().st_mode | 0o200)
+        generator = work / "openapi-gen"
+        subprocess.run(["go", "build", "-o", str(generator), "k8s.io/kube-openapi/cmd/openapi-gen"],
+                       cwd=era.module_dir, check=True)
+        # Go >= 1.23 reports type aliases as such; this gengo only understands them resolved.
+        env = dict(os.environ, GODEBUG="gotypesalias=0", GO111MODULE="on")
+        subprocess.run([str(generator), "-i", ",".join(_tagged_packages(modules)), "-p", OPENAPI_PACKAGE,
+                        "-O", "zz_generated.openapi", "-o", str(work / "gen"),
+                        "-h", str(source / "hack" / "boilerplate" / "boilerplate.generatego.txt"),
+                        "-r", str(work / "api-rule-violations.txt")],
+                       cwd=era.module_dir, env=env, check=True, capture_output=True)
+        shutil.move(str(work / "gen" / OPENAPI_PACKAGE / "zz_generated.openapi.go"), str(generated))
+    mod = work / "go.mod"
+    mod.write_text((era.module_dir / "go.mod").read_text() + f"\nreplace k8s.io/kubernetes => {source}\n")
+    shutil.copy(era.module_dir / "go.sum", work / "go.sum")
+    return mod
