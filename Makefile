@@ -26,7 +26,7 @@ checks: sanity lint build unit
 # <<< checks tooling <<<
 
 # >>> test bed and the whole suite >>>
-.PHONY: cluster-up cluster-down integration test
+.PHONY: cluster-up cluster-down integration test demo
 ERA ?= current
 
 # Start one era of the local test bed (ERA=current|legacy); prints the kubeconfig path.
@@ -39,6 +39,10 @@ cluster-down:
 
 integration:
 	hack/integration.sh
+
+# The README's quickstart: jstack from a JDK ephemeral container into a JRE-only pod.
+demo:
+	hack/demo.sh
 
 # What CI runs (.ci/run) and what the README's second command runs.
 test:
