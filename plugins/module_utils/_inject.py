@@ -52,6 +52,7 @@ class PodPlan:
     warnings: t.List[str] = field(default_factory=list)
     stored: t.Optional[t.Dict[str, t.Any]] = None
     error: t.Optional[str] = None
+    error_details: t.Dict[str, t.Any] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -177,6 +178,7 @@ class Injector:
         for plan, outcome in zip(creates, outcomes):
             if isinstance(outcome, BaseException):
                 plan.error = getattr(outcome, "msg", None) or str(outcome)
+                plan.error_details = dict(getattr(outcome, "result", None) or {})
 
     def wait(self, plans: t.List[PodPlan], selection: _pods.Selection) -> t.Optional[str]:
         """Wait for every created or existing container; return a failure message or None."""
@@ -190,7 +192,7 @@ class Injector:
                 self.api_client, list(by_target), self.params["wait_for"], self.params["wait_timeout"], selection.label_selector
             )
             failure = None
-        except _wait.WaitTimeout as exc:
+        except _wait.WaitFailed as exc:
             statuses, failure = exc.statuses, exc.msg
         except KubedebugError as exc:
             statuses, failure = {}, exc.msg
@@ -206,8 +208,9 @@ class Injector:
             plan.warnings.append("logs of {0}/{1} container {2!r}: {3}".format(plan.namespace, plan.pod, plan.name, problem))
         return text
 
-    def run(self, selection: _pods.Selection) -> t.Tuple[t.Dict[str, t.Any], t.Optional[str]]:
-        """(result, failure message or None)."""
+    def run(self, selection: _pods.Selection) -> t.Tuple[t.Dict[str, t.Any], t.Optional[KubedebugError]]:
+        """(result, failure or None). A failure of a single pod's write keeps that error's details
+        (status, missing_permission, pod_security_level, ...) for the task result."""
         _subresource.require_enabled(self.server)
         pods = _pods.select_pods(self.api_client, selection)
         plans = self.plan(selection, pods)
@@ -215,8 +218,11 @@ class Injector:
         failure = self.wait(plans, selection)
         results = [result_for(plan, self.params, self.check_mode, self.logs_for(plan)) for plan in plans]
         errors = [p for p in plans if p.error]
+        details: t.Dict[str, t.Any] = {}
         if errors:
-            failure = " | ".join("pod {0}/{1}: {2}".format(p.namespace, p.pod, p.error) for p in errors) + (" | " + failure if failure else "")
+            failure = " | ".join(_error_line(p) for p in errors) + (" | " + failure if failure else "")
+            if len(errors) == 1:
+                details = errors[0].error_details
         result: t.Dict[str, t.Any] = {
             "changed": any(r["changed"] for r in results),
             "results": results,
@@ -225,4 +231,10 @@ class Injector:
         }
         if self.diff_mode:
             result["diff"] = [diff_for(plan) for plan in plans if plan.action != SKIP and plan.error is None]
-        return result, failure
+        return result, (KubedebugError(failure, **details) if failure else None)
+
+
+def _error_line(plan: PodPlan) -> str:
+    """The pod's error, prefixed with the pod unless the message already names it."""
+    where = "{0}/{1}".format(plan.namespace, plan.pod)
+    return plan.error if where in (plan.error or "") else "pod {0}: {1}".format(where, plan.error)

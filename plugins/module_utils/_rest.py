@@ -26,6 +26,11 @@ try:
 except ImportError:  # handled by the module (missing_required_lib)
     ApiException = Exception  # type: ignore[assignment,misc]
 
+try:
+    from urllib3.exceptions import HTTPError as TransportError
+except ImportError:  # comes with kubernetes
+    TransportError = OSError  # type: ignore[assignment,misc]
+
 AUTH_SETTINGS = ["BearerToken"]
 
 # Request timeout (connect, read) for ordinary calls; watches pass their own.
@@ -56,7 +61,30 @@ def open_response(
     accept: str = "application/json",
     timeout: t.Any = DEFAULT_TIMEOUT,
 ) -> t.Any:
-    """Send one request and return the unread urllib3 response; raise ApiException on non-2xx."""
+    """Send one request and return the unread urllib3 response; raise ApiException on non-2xx, and
+    ApiException with status 0 when the server cannot be reached (refused, TLS, timeout, proxy)."""
+    try:
+        return _open(api_client, method, path, query, body, content_type, accept, timeout)
+    except (TransportError, OSError) as exc:
+        raise unreachable(exc) from exc
+
+
+def unreachable(exc: BaseException) -> t.Any:
+    """An ApiException with status 0 for a transport failure; _errors.translate says "Could not reach"."""
+    reason = getattr(exc, "reason", None)
+    return ApiException(status=0, reason="{0}: {1}".format(type(exc).__name__, reason or exc))
+
+
+def _open(
+    api_client: t.Any,
+    method: str,
+    path: str,
+    query: t.Optional[Query],
+    body: t.Any,
+    content_type: t.Optional[str],
+    accept: str,
+    timeout: t.Any,
+) -> t.Any:
     headers = _headers(content_type, accept)
     if _is_new_generation(api_client):
         request = api_client.param_serialize(

@@ -52,12 +52,16 @@ class Target:
         return "{0}/{1} container {2!r}".format(self.namespace, self.pod, self.container)
 
 
-class WaitTimeout(KubedebugError):
-    """Not every container reached the wanted state in time; ``statuses`` holds what was last seen."""
+class WaitFailed(KubedebugError):
+    """Waiting ended without every container in the wanted state; ``statuses`` holds what was last seen."""
 
     def __init__(self, msg: str, statuses: t.Mapping[Target, t.Optional[t.Dict[str, t.Any]]]) -> None:
         super().__init__(msg)
         self.statuses = dict(statuses)
+
+
+class WaitTimeout(WaitFailed):
+    """Not every container reached the wanted state in time."""
 
 
 # ---- pure predicates -------------------------------------------------------------------------
@@ -233,10 +237,16 @@ def wait_for_containers(
     pending: t.Dict[Target, t.Optional[t.Dict[str, t.Any]]] = {}
     for namespace in sorted(by_namespace):
         watch = _NamespaceWatch(api_client, namespace, by_namespace[namespace], wait_for, label_selector)
-        if clock() < deadline:
-            watch.run(deadline, clock)
-        else:
-            watch.relist()  # out of time: one last look so the error shows the real state
+        try:
+            if clock() < deadline:
+                watch.run(deadline, clock)
+            else:
+                watch.relist()  # out of time: one last look so the error shows the real state
+        except WaitFailed:
+            raise
+        except KubedebugError as exc:
+            # A container that can never start, or a deleted pod: keep what was seen for the results.
+            raise WaitFailed(exc.msg, {**done, **pending, **watch.done, **watch.pending}) from exc
         done.update(watch.done)
         pending.update(watch.pending)
     if pending:

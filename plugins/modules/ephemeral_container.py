@@ -468,6 +468,42 @@ problems:
   returned: failure
   type: list
   elements: str
+status:
+  description:
+    - The HTTP status code of the API error that failed the task (with several pods, only when exactly one pod failed).
+  returned: failure caused by an API error
+  type: int
+  sample: 403
+reason:
+  description: The API error's reason, such as C(Forbidden), C(NotFound) or C(Invalid).
+  returned: failure caused by an API error
+  type: str
+  sample: Forbidden
+missing_permission:
+  description: The RBAC permission the credentials lack, when RBAC refused a request.
+  returned: failure forbidden by RBAC
+  type: dict
+  sample:
+    verb: patch
+    resource: pods/ephemeralcontainers
+    namespace: shop
+pod_security_level:
+  description: The Pod Security level and version the namespace enforces, when Pod Security admission refused the container.
+  returned: failure refused by Pod Security admission
+  type: str
+  sample: baseline:latest
+pod_security_reasons:
+  description: Each violation Pod Security admission reported.
+  returned: failure refused by Pod Security admission
+  type: list
+  elements: str
+  sample:
+    - privileged (container "debugger-3f9a1c2b7e" must not set securityContext.privileged=true)
+feature_gate_off:
+  description: True when the task failed because the cluster does not serve C(pods/ephemeralcontainers).
+  returned: failure because ephemeral containers are disabled
+  type: bool
+  sample: true
 """
 
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._errors import KubedebugError
@@ -534,7 +570,7 @@ def main() -> None:
         for warning in entry["warnings"]:
             wrapper.warn(warning)
     if failure:
-        wrapper.fail(KubedebugError(failure), **result)
+        wrapper.fail(failure, **result)
     wrapper.exit(**result)
 
 

@@ -156,6 +156,19 @@ server:
       description: Whether C(pods/ephemeralcontainers) is served, that is, whether ephemeral containers can be added.
       type: bool
       sample: true
+status:
+  description: The HTTP status code of the API error that failed the task.
+  returned: failure caused by an API error
+  type: int
+  sample: 403
+missing_permission:
+  description: The RBAC permission the credentials lack, when RBAC refused a request.
+  returned: failure forbidden by RBAC
+  type: dict
+  sample:
+    verb: list
+    resource: pods
+    namespace: shop
 """
 
 import typing as t
