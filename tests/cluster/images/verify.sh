@@ -57,9 +57,9 @@ for _ in $(seq 50); do [[ -S $SOCK ]] && C version >/dev/null 2>&1 && break; sle
 C version >/dev/null || fail "containerd did not start (see $T/containerd.log)"
 
 "$HERE/import.sh" "$SOCK"
-for ref in $(awk '!/^#/ && NF { print $2 }' "$HERE/refs"); do
+while read -r ref; do
 	C images ls -q | grep -xF "$ref" >/dev/null || fail "missing $ref"
-done
+done < <(awk '!/^#/ && NF { print $2 }' "$HERE/refs")
 ok "images named: $(C images ls -q | tr '\n' ' ')"
 
 # pause
@@ -103,13 +103,13 @@ JPID=$(C tasks ls | awk '$1 == "v-java" { print $2 }')
 C run --rm kubedebug.local/java-app:17 v-jre sh -c '! command -v jstack && ! command -v jcmd && ! command -v javac && ! ls /usr/lib/jvm/*/bin/jstack' >/dev/null 2>&1 ||
 	fail "java-app image has JDK tools"
 ok "java-app runs as uid 1000; JRE only"
-AS1000="setpriv --reuid 1000 --regid 1000 --clear-groups"
-C run --rm --with-ns "pid:/proc/$JPID/ns/pid" --mount "$MNT" kubedebug.local/jdk:17 v-jstack $AS1000 jstack 1 >"$T/dump-1000.txt" 2>&1 || true
+AS1000=(setpriv --reuid 1000 --regid 1000 --clear-groups)
+C run --rm --with-ns "pid:/proc/$JPID/ns/pid" --mount "$MNT" kubedebug.local/jdk:17 v-jstack "${AS1000[@]}" jstack 1 >"$T/dump-1000.txt" 2>&1 || true
 grep -q '"kubedebug-worker-1"' "$T/dump-1000.txt" || { cat "$T/dump-1000.txt" >&2; fail "jstack as uid 1000"; }
 C run --rm --with-ns "pid:/proc/$JPID/ns/pid" --mount "$MNT" kubedebug.local/jdk:17 v-jstack-root jstack 1 >"$T/dump-root.txt" 2>&1 || true
 grep -q '"kubedebug-worker-1"' "$T/dump-root.txt" || { cat "$T/dump-root.txt" >&2; fail "jstack as root"; }
 ok "jstack 1 from the jdk image (uid 1000 and root, shared PID ns + /tmp) dumps kubedebug-worker-1"
-C run --rm --with-ns "pid:/proc/$JPID/ns/pid" kubedebug.local/jdk:17 v-jstack-notmp $AS1000 jstack 1 >"$T/dump-notmp.txt" 2>&1 || true
+C run --rm --with-ns "pid:/proc/$JPID/ns/pid" kubedebug.local/jdk:17 v-jstack-notmp "${AS1000[@]}" jstack 1 >"$T/dump-notmp.txt" 2>&1 || true
 grep -q 'Unable to open socket file /tmp/.java_pid1' "$T/dump-notmp.txt" || { cat "$T/dump-notmp.txt" >&2; fail "jstack without shared /tmp should fail"; }
 ok "without the shared /tmp jstack fails: $(head -1 "$T/dump-notmp.txt")"
 C tasks kill -s SIGTERM v-java
