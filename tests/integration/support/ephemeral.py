@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import tempfile
 import time
 from pathlib import Path
@@ -26,9 +27,8 @@ def run_info(cluster, args: dict[str, Any], **kwargs: Any) -> dict:
 
 
 def raw_pod(cluster, namespace: str, name: str) -> dict:
-    """The pod as the API holds it, as a camelCase dict."""
-    core = cluster.core()
-    return core.api_client.sanitize_for_serialization(core.read_namespaced_pod(name, namespace))
+    """The pod's JSON exactly as the API serves it (timestamps as the server writes them)."""
+    return json.loads(cluster.kubectl("get", "pod", "-n", namespace, name, "-o", "json").stdout)
 
 
 def ephemeral_specs(pod: dict) -> list[dict]:
