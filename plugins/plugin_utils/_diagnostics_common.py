@@ -1,0 +1,51 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) kubedebug.ephemeral contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Shared pieces of the diagnostics role's filters: the error type, the marker that says a summary.json was
+written by the role (retention only ever touches such runs), and time helpers."""
+
+from __future__ import annotations
+
+import datetime
+import typing as t
+
+# Written into every summary.json and index.json; retention removes only run directories whose summary has it.
+GENERATOR = "kubedebug.ephemeral.diagnostics"
+SCHEMA_VERSION = 1
+
+
+class DiagnosticsError(Exception):
+    """A problem the user can fix; the filter plugin shows the message as it is."""
+
+
+def parse_time(value: t.Any) -> t.Optional[datetime.datetime]:
+    """An RFC 3339 time as Kubernetes writes it (``2026-11-23T14:05:01Z``), or None."""
+    if not value or not isinstance(value, str):
+        return None
+    text = value.strip()
+    if text.endswith("Z"):
+        text = text[:-1] + "+00:00"
+    try:
+        parsed = datetime.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=datetime.timezone.utc)
+    return parsed
+
+
+def seconds_between(start: t.Any, end: t.Any) -> t.Optional[float]:
+    first, last = parse_time(start), parse_time(end)
+    if first is None or last is None:
+        return None
+    return round((last - first).total_seconds(), 3)
+
+
+def iso_utc(epoch: t.Any) -> t.Optional[str]:
+    """Seconds since the epoch as ``2026-11-23T14:05:01Z``; None for a missing value."""
+    if epoch is None or epoch == "":
+        return None
+    moment = datetime.datetime.fromtimestamp(float(epoch), tz=datetime.timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -1,0 +1,57 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) kubedebug.ephemeral contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Which artifact runs to remove so that only the newest N remain.
+
+Only directories the role made are candidates: ``<artifacts>/<run-id>/`` whose ``summary.json`` carries the
+role's generator marker and names that same run id. Anything else in the artifacts directory (a user's notes, a
+run whose summary is missing or corrupt) is never touched. The current run is always kept.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import typing as t
+
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._diagnostics_common import DiagnosticsError
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._diagnostics_report import load_summary
+
+
+def runs_to_remove(entries: t.Sequence[t.Any], artifacts_dir: str, keep: t.Any, current_run_id: str) -> list[str]:
+    """Run directories to delete, oldest first.
+
+    ``entries`` are ``[path of a summary.json, its text]`` pairs; ``keep`` is how many runs to keep (0 or less
+    keeps everything)."""
+    try:
+        keep_n = int(keep)
+    except (TypeError, ValueError) as exc:
+        raise DiagnosticsError("diagnostics_keep_runs must be a number, not {0!r}".format(keep)) from exc
+    if keep_n <= 0:
+        return []
+    root = posixpath.normpath(str(artifacts_dir))
+    runs = []
+    for entry in entries or []:
+        if not isinstance(entry, (list, tuple)) or len(entry) < 2:
+            continue
+        path = posixpath.normpath(str(entry[0]))
+        run_dir = posixpath.dirname(path)
+        if posixpath.basename(path) != "summary.json" or posixpath.dirname(run_dir) != root:
+            continue
+        data = load_summary(entry[1])
+        if data is None or data["run_id"] != posixpath.basename(run_dir):
+            continue
+        runs.append((data.get("started_at") or "", data["run_id"], run_dir))
+    runs.sort(reverse=True)
+    kept = 0
+    remove = []
+    for started_at, run_id, run_dir in runs:
+        if run_id == current_run_id:
+            continue
+        # The current run always stays and counts towards N.
+        if kept < keep_n - 1:
+            kept += 1
+            continue
+        remove.append((started_at, run_id, run_dir))
+    return [run_dir for _, _, run_dir in sorted(remove)]
