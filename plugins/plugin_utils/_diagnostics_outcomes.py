@@ -9,9 +9,11 @@ The role calls the module once per target group with ``wait_for=terminated`` and
 group's registered result is one of:
 
 - ``results`` present: per pod, ``skipped``/``skip_reason``, ``error`` (the write failed), ``status`` (state,
-  exit code, times) and ``logs``; ``failed`` with ``msg`` when some container did not terminate in time;
+  exit code, times) and ``logs``; ``msg`` when some container did not terminate in time;
 - no ``results``: the group failed before any write (RBAC, max_pods, a pod without the target container, ...),
   ``msg`` says why.
+
+``failed_when: false`` makes the registered ``failed`` false, so ``msg`` is what marks a failure.
 
 Per pod: ``ok`` (terminated with exit code 0), ``failed`` (non-zero exit code, a write error, or a container that
 cannot start), ``timed_out`` (still running or waiting when the wait ended) and ``skipped`` (with the reason).
@@ -173,11 +175,14 @@ def outcomes(records: t.Sequence[t.Mapping[str, t.Any]], previous: t.Any = None)
             groups.append(group)
             continue
         entries = result.get("results")
-        if result.get("failed") and not entries:
+        # failed_when: false registers failed=false, so a failure is recognised by its msg (a successful
+        # ephemeral_container result has none).
+        failed = bool(result.get("failed") or result.get("msg"))
+        if failed and not entries:
             group["outcome"], group["error"] = "error", str(result.get("msg") or "the module failed")
             groups.append(group)
             continue
-        if result.get("failed"):
+        if failed:
             group["note"] = str(result.get("msg") or "")
         for entry in entries or []:
             pod = classify(entry, record.get("wait_timeout"))
