@@ -93,8 +93,6 @@ def test_view_matches_the_pod_the_api_holds(cluster, populated, audit_of):
     assert pod["ephemeral_containers"][0]["status"]["exit_code"] == 2
 
 
-
-
 def test_selectors_namespace_and_missing_pod(cluster, populated):
     namespace = populated
     everything = run_info(cluster, {"namespace": namespace})
