@@ -42,6 +42,11 @@ def config(era: Era, pki: Path, gate: bool | None) -> dict:
     }
     if era.minor >= 27:
         data["containerRuntimeEndpoint"] = f"unix://{era.containerd_socket}"
+    if era.minor >= 29:
+        # Every kubelet deletes the directories in its pod logs dir that belong to no pod of its
+        # own, so two kubelets sharing /var/log/pods delete each other's logs within a minute.
+        # The 1.21 kubelet cannot move its dir; the current one moves out of its way.
+        data["podLogsDir"] = str(era.state_dir / "pod-logs")
     if era.minor >= 31:
         # Our machines mount cgroup v1; kubelets from 1.35 refuse it unless told otherwise.
         data["failCgroupV1"] = False
