@@ -54,6 +54,13 @@ def _message(status: str, totals: t.Mapping[str, t.Any]) -> str:
     return "{0}; {1}".format(head, "; ".join(parts))
 
 
+def _flag(value: t.Any) -> bool:
+    """A boolean that may arrive as text from a template."""
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "yes", "1")
+    return bool(value)
+
+
 def _comparable(summary: t.Mapping[str, t.Any]) -> t.Any:
     groups = [{k: v for k, v in g.items() if k not in _VOLATILE_GROUP_KEYS} for g in summary.get("groups") or []]
     return {"run_id": summary.get("run_id"), "groups": groups, "pods": summary.get("pods"), "settings": summary.get("settings")}
@@ -88,7 +95,7 @@ def summary(data: t.Mapping[str, t.Any], run: t.Mapping[str, t.Any], previous: t
         "run_id": run["run_id"],
         "status": status,
         "message": _message(status, totals),
-        "overall_timeout_reached": bool(run.get("timed_out")),
+        "overall_timeout_reached": _flag(run.get("timed_out")),
         "started_at": iso_utc(started),
         "finished_at": iso_utc(finished),
         "wall_seconds": round(float(finished) - float(started), 1) if started is not None and finished is not None else None,

@@ -51,6 +51,8 @@ def test_group_errors_and_skipped_groups_are_problems() -> None:
     result = summary(data(groups=groups), dict(RUN, timed_out=True))
     assert result["status"] == "completed_with_problems" and "1 group(s) failed before any write" in result["message"]
     assert result["overall_timeout_reached"] is True
+    assert summary(data(), dict(RUN, timed_out="False"))["overall_timeout_reached"] is False
+    assert summary(data(), dict(RUN, timed_out="True"))["overall_timeout_reached"] is True
     text = report_markdown(result)
     assert "**error**: forbidden" in text and "No pod was selected." in text and "overall timeout" in text
 
