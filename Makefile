@@ -48,3 +48,14 @@ demo:
 test:
 	hack/test.sh
 # <<< test bed and the whole suite <<<
+
+# >>> benchmark (hack/bench.sh, tests/benchmark/; owner: performance) >>>
+# ephemeral_container side by side with kubectl debug, on $KUBECONFIG or the test bed's current era
+# (started if down). Results: tests/benchmark/results/ (git-ignored); the numbers in
+# docs/benchmarks.md come from `make bench BENCH_ARGS=--update-doc`.
+.PHONY: bench
+BENCH_ARGS ?=
+
+bench:
+	hack/bench.sh $(BENCH_ARGS)
+# <<< benchmark <<<
