@@ -76,7 +76,7 @@ def config_edit(text: str, gates: t.Mapping[str, t.Any], state: str = "present",
         if not after:
             edits = [yt.map_delete(text, root, found[0])]
         elif node.flow_style:
-            edits = [yt.flow_map_keep(text, node, [e[2] for e in entries if e[2] not in removed])]
+            edits = yt.flow_map_keep(text, node, [e[2] for e in entries if e[2] not in removed])
         else:
             edits.extend(yt.map_delete(text, node, i) for i in removed)
     if new:

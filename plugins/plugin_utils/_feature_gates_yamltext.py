@@ -155,14 +155,20 @@ def map_delete(text: str, mapping: yaml.MappingNode, idx: int) -> Edit:
 def map_insert(text: str, mapping: yaml.MappingNode, entries: t.Sequence[tuple[str, bool]], nest_under: str | None = None) -> Edit:
     """Append ``key: bool`` entries as the mapping's last items, or a new ``nest_under:`` map holding them."""
     if mapping.flow_style:
-        body = ", ".join("%s: %s" % (json.dumps(k), render(v)) for k, v in entries)
+        items = ["%s: %s" % (json.dumps(k), render(v)) for k, v in entries]
         if nest_under is not None:
-            body = "%s: {%s}" % (json.dumps(nest_under), body)
+            items = ["%s: {%s}" % (json.dumps(nest_under), ", ".join(items))]
         if not mapping.value:
             at = mapping.start_mark.index + 1
-            return at, at, body
+            return at, at, ", ".join(items)
         at = last_end(mapping.value[-1][1])
-        return at, at, ", " + body
+        # A flow map written one key per line (pretty-printed JSON, as the test bed's and many generated kubelet
+        # configs are) gets each new key on a line of its own, indented like the last key.
+        last_key = mapping.value[-1][0]
+        prefix = text[line_start(text, last_key.start_mark.index):last_key.start_mark.index]
+        if _KEY_PREFIX.match(prefix) and last_key.start_mark.line > mapping.start_mark.line:
+            return at, at, "".join(",\n%s%s" % (prefix, item) for item in items)
+        return at, at, ", " + ", ".join(items)
     if not mapping.value:
         raise FeatureGateError("cannot add to an empty block mapping")
     indent = _block_prefix(text, mapping.value[0][0], _KEY_PREFIX, "a mapping key")
@@ -175,7 +181,28 @@ def map_insert(text: str, mapping: yaml.MappingNode, entries: t.Sequence[tuple[s
     return at, at, lead + body
 
 
-def flow_map_keep(text: str, mapping: yaml.MappingNode, keep: t.Sequence[int]) -> Edit:
-    """Rewrite a flow mapping with only the entries at ``keep``, each entry's own text unchanged."""
-    parts = [text[k.start_mark.index:last_end(v)] for i, (k, v) in enumerate(mapping.value) if i in keep]
-    return mapping.start_mark.index, mapping.end_mark.index, "{%s}" % ", ".join(parts)
+def flow_map_keep(text: str, mapping: yaml.MappingNode, keep: t.Sequence[int]) -> list[Edit]:
+    """Delete every entry of a flow mapping not at ``keep``, with its separator; all other bytes stay.
+
+    Each entry goes as map_delete would take it alone (up to the next kept key, or from the previous kept value
+    when it is the last one), so one key per line stays one key per line; the spans are merged where they meet.
+    """
+    kept = list(range(len(mapping.value)))
+    spans = []
+    for idx in sorted(set(kept) - set(keep), reverse=True):
+        pos = kept.index(idx)
+        key, value = mapping.value[idx]
+        if pos + 1 < len(kept):
+            spans.append((key.start_mark.index, mapping.value[kept[pos + 1]][0].start_mark.index))
+        elif pos > 0:
+            spans.append((last_end(mapping.value[kept[pos - 1]][1]), last_end(value)))
+        else:
+            spans.append((key.start_mark.index, last_end(value)))
+        kept.remove(idx)
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [(start, end, "") for start, end in merged]

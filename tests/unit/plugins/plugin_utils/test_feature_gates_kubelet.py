@@ -56,6 +56,35 @@ def test_config_json() -> None:
     assert config_edit(result["text"], GATE, "absent")["text"] == text
 
 
+def test_config_pretty_json_gets_one_key_per_line() -> None:
+    # The shape of json.dumps(indent=2), which the legacy test bed's kubelet runs from.
+    text = '{\n  "kind": "KubeletConfiguration",\n  "fileCheckFrequency": "5s"\n}\n'
+    result = config_edit(text, GATE)
+    assert result["text"] == ('{\n  "kind": "KubeletConfiguration",\n  "fileCheckFrequency": "5s",\n'
+                              '  "featureGates": {"EphemeralContainers": true}\n}\n')
+    assert config_edit(result["text"], GATE, "absent")["text"] == text
+    gates = text.replace('"5s"\n', '"5s",\n  "featureGates": {\n    "CSIMigration": true\n  }\n')
+    both = config_edit(gates, GATE)
+    assert '    "CSIMigration": true,\n    "EphemeralContainers": true\n  }' in both["text"]
+    assert config_edit(both["text"], GATE, "absent")["text"] == gates
+
+
+@pytest.mark.parametrize("gates, kept", [
+    ('{"EphemeralContainers": true, "A": true}', '{"A": true}'),
+    ('{"A": true, "EphemeralContainers": true}', '{"A": true}'),
+    ('{"A": true, "EphemeralContainers": true, "B": false}', '{"A": true, "B": false}'),
+    ('{"EphemeralContainers": true, "X": true, "A": true}', '{"A": true}'),
+    ('{"A": true, "EphemeralContainers": true, "X": true}', '{"A": true}'),
+    ('{"EphemeralContainers": true, "A": true, "X": true}', '{"A": true}'),
+    ('{\n    "A": true,\n    "EphemeralContainers": true\n  }', '{\n    "A": true\n  }'),
+    ('{\n    "EphemeralContainers": true,\n    "A": true\n  }', '{\n    "A": true\n  }'),
+])
+def test_config_flow_map_removal_keeps_the_rest_as_written(gates: str, kept: str) -> None:
+    text = '{"kind": "KubeletConfiguration", "featureGates": %s}\n'
+    result = config_edit(text % gates, {"EphemeralContainers": True, "X": True}, "absent")
+    assert result["text"] == text % kept
+
+
 def test_config_fix_mode_only_touches_existing_keys() -> None:
     assert config_edit(read("config.yaml"), GATE, mode="fix")["changed"] is False
     assert config_edit(read("config-gates.yaml"), GATE, mode="fix")["gates_after"]["EphemeralContainers"] is True
