@@ -73,7 +73,9 @@ def _fill(values: t.Sequence[t.Any], options: t.Mapping[str, t.Any], where: str)
         if match:
             key = match.group(1)
             if key not in options:
-                raise DiagnosticsError("{0}: placeholder {{{1}}} has no option of that name (options: {2})".format(where, key, ", ".join(sorted(options)) or "none"))
+                raise DiagnosticsError(
+                    "{0}: placeholder {{{1}}} has no option of that name (options: {2})".format(where, key, ", ".join(sorted(options)) or "none")
+                )
             filled = options[key]
             out.append("" if filled is None else str(filled))
         else:

@@ -54,4 +54,4 @@ def runs_to_remove(entries: t.Sequence[t.Any], artifacts_dir: str, keep: t.Any, 
             kept += 1
             continue
         remove.append((started_at, run_id, run_dir))
-    return [run_dir for _, _, run_dir in sorted(remove)]
+    return [entry[2] for entry in sorted(remove)]

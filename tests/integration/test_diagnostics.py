@@ -162,7 +162,7 @@ def test_new_run_ids_add_containers_and_rerunning_a_run_id_changes_nothing(clust
     old_spec = ephemeral_specs(pod_after_first)[0]
     old_status = ephemeral_status(pod_after_first, "ps-20261123t140501z")
 
-    second, _ = diagnose(cluster, tmp_path, targets, run_id="20261124t140501z")
+    second = diagnose(cluster, tmp_path, targets, run_id="20261124t140501z")[0]
     ok(second)
     pod = raw_pod(cluster, ns, "api-0")
     assert ephemeral_names(pod) == ["ps-20261123t140501z", "ps-20261124t140501z"]
@@ -179,7 +179,7 @@ def test_new_run_ids_add_containers_and_rerunning_a_run_id_changes_nothing(clust
 
     files_before = {p: p.read_bytes() for p in artifacts.rglob("*") if p.is_file()}
     audit = audit_of(cluster)
-    again, _ = diagnose(cluster, tmp_path, targets, run_id="20261124t140501z")
+    again = diagnose(cluster, tmp_path, targets, run_id="20261124t140501z")[0]
     ok(again)
     assert recap(again)["changed"] == 0, again.stdout[-4000:]
     assert audit.ephemeral_writes(ns) == []
@@ -234,7 +234,7 @@ def test_retention_removes_the_oldest_runs_and_nothing_else(cluster, ns, tmp_pat
     (artifacts / "foreign" / "summary.json").write_text(json.dumps({"run_id": "foreign", "started_at": "2000-01-01T00:00:00Z"}))
 
     for run_id in ("r1", "r2", "r3"):
-        proc, _ = diagnose(cluster, tmp_path, targets, run_id=run_id, diagnostics_keep_runs=2)
+        proc = diagnose(cluster, tmp_path, targets, run_id=run_id, diagnostics_keep_runs=2)[0]
         ok(proc)
 
     assert not (artifacts / "r1").exists()
@@ -248,8 +248,9 @@ def test_retention_removes_the_oldest_runs_and_nothing_else(cluster, ns, tmp_pat
     assert ephemeral_names(raw_pod(cluster, ns, "web")) == ["ps-r1", "ps-r2", "ps-r3"]
 
 
-def _load_rbac_example(namespace: str) -> list[dict]:
-    documents = [d for d in yaml.safe_load_all((EXAMPLES / "diagnostics-rbac.yaml").read_text()) if d]
+def _load_example(name: str, namespace: str) -> list[dict]:
+    # One document (ansible-test's yamllint wants that): a List of the objects, as kubectl apply takes it.
+    documents = yaml.safe_load((EXAMPLES / name).read_text())["items"]
     for doc in documents:
         doc["metadata"]["namespace"] = namespace
         for subject in doc.get("subjects") or []:
@@ -258,15 +259,21 @@ def _load_rbac_example(namespace: str) -> list[dict]:
 
 
 def test_the_minimal_role_of_the_cronjob_example_is_enough_for_a_run(cluster, ns, tmp_path):
-    documents = _load_rbac_example(ns)
+    documents = _load_example("diagnostics-rbac.yaml", ns)
     role = [d for d in documents if d["kind"] == "Role"][0]
     assert sorted((tuple(r["resources"]), tuple(r["verbs"])) for r in role["rules"]) == [
         (("pods",), ("get", "list", "watch")), (("pods/ephemeralcontainers",), ("patch",)), (("pods/log",), ("get",))]
     manifest = tmp_path / "rbac.yaml"
-    manifest.write_text(yaml.safe_dump_all(documents))
+    manifest.write_text(yaml.safe_dump({"apiVersion": "v1", "kind": "List", "items": documents}))
     applied = cluster.kubectl("apply", "-f", str(manifest))
     assert "role.rbac.authorization.k8s.io/kubedebug-diagnostics created" in applied.stdout, applied.stdout
     create_and_wait(cluster.core(), ns, tools_pod("web", labels={"app": "web"}))
+
+    # The CronJob example is valid for this apiserver (server-side dry run; nothing runs it here).
+    cronjob = tmp_path / "cronjob.yaml"
+    cronjob.write_text(yaml.safe_dump({"apiVersion": "v1", "kind": "List", "items": _load_example("diagnostics-cronjob.yaml", ns)}))
+    dry = cluster.kubectl("apply", "--dry-run=server", "-f", str(cronjob))
+    assert "cronjob.batch/kubedebug-diagnostics created (server dry run)" in dry.stdout, dry.stdout
 
     token = service_account_token(cluster, ns, "kubedebug-diagnostics")
     server, ca = server_and_ca(cluster, tmp_path)
