@@ -29,10 +29,18 @@ def read_logs(api_client: t.Any, namespace: str, pod: str, container: str, tail_
         raise translate(exc, Operation("get", "pods/log", namespace, pod)) from exc
 
 
+# The kubelet answers 200 with this text, not an error, when the container's log file is gone
+# (rotated away, or its pod log directory removed); it must not be mistaken for the log.
+LOST_LOG_MARKER = "failed to try resolving symlinks in path"
+
+
 def try_read_logs(api_client: t.Any, namespace: str, pod: str, container: str, tail_lines: t.Optional[int] = None) -> t.Tuple[t.Optional[str], t.Optional[str]]:
     """(logs, None) or (None, why not): a container that never started has no logs, and that must not
     fail a task whose main job (injection or inspection) succeeded."""
     try:
-        return read_logs(api_client, namespace, pod, container, tail_lines), None
+        logs = read_logs(api_client, namespace, pod, container, tail_lines)
     except Exception as exc:  # pylint: disable=broad-except  # turned into a warning by the caller
         return None, getattr(exc, "msg", None) or str(exc)
+    if logs.startswith(LOST_LOG_MARKER):
+        return None, "the kubelet no longer has this container's log file: " + logs.strip()
+    return logs, None
