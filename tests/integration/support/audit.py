@@ -15,18 +15,21 @@ class AuditLog:
         """Forget everything written so far."""
         self.offset = self.path.stat().st_size if self.path.exists() else 0
 
-    def writes(self, namespace: str | None = None) -> list[dict]:
-        """Write requests since mark() that were really carried out (dry runs excluded)."""
+    def _completed_writes(self) -> list[dict]:
+        """Every write request logged since mark(), whoever made it."""
         if not self.path.exists():
             return []
         with open(self.path, "rb") as log:
             log.seek(self.offset)
             events = [json.loads(line) for line in log.read().splitlines() if line.strip()]
+        return [e for e in events if e.get("stage") == "ResponseComplete"
+                and e.get("verb") in ("create", "update", "patch", "delete", "deletecollection")]
+
+    def writes(self, namespace: str | None = None) -> list[dict]:
+        """Write requests since mark() that were really carried out (dry runs excluded)."""
         return [
-            e for e in events
-            if e.get("stage") == "ResponseComplete"
-            and e.get("verb") in ("create", "update", "patch", "delete", "deletecollection")
-            and "dryRun=" not in e.get("requestURI", "")
+            e for e in self._completed_writes()
+            if "dryRun=" not in e.get("requestURI", "")
             and (namespace is None or (e.get("objectRef") or {}).get("namespace") == namespace)
             and not e.get("user", {}).get("username", "").startswith("system:")
         ]
@@ -38,16 +41,9 @@ class AuditLog:
         """Every write request since mark() by a client (users and namespaced service accounts; not the
         kubelet, controllers or kube-system), dry runs and refused ones included; see
         support.ephemeral.succeeded() for the ones carried out."""
-        if not self.path.exists():
-            return []
-        with open(self.path, "rb") as log:
-            log.seek(self.offset)
-            events = [json.loads(line) for line in log.read().splitlines() if line.strip()]
         return [
-            e for e in events
-            if e.get("stage") == "ResponseComplete"
-            and e.get("verb") in ("create", "update", "patch", "delete", "deletecollection")
-            and (namespace is None or (e.get("objectRef") or {}).get("namespace") == namespace)
+            e for e in self._completed_writes()
+            if (namespace is None or (e.get("objectRef") or {}).get("namespace") == namespace)
             and (subresource is None or (e.get("objectRef") or {}).get("subresource") == subresource)
             and _client_user(e.get("user", {}).get("username", ""))
         ]
