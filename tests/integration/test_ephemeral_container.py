@@ -11,6 +11,7 @@ import re
 import pytest
 
 from support.ephemeral import (
+    only_result,
     delete_namespace,
     ephemeral_names,
     ephemeral_specs,
@@ -37,19 +38,13 @@ def cluster(testbed_current):
     return testbed_current
 
 
-def _one(result: dict) -> dict:
-    assert not result.get("failed"), result.get("msg")
-    assert len(result["results"]) == 1, result["results"]
-    return result["results"][0]
-
-
 def test_inject_and_wait_running_then_the_same_task_writes_nothing(cluster, ns, audit_of):
     create_and_wait(cluster.core(), ns, tools_pod("web"))
     args = {"namespace": ns, "pod": "web", "name": "shell", "image": TOOLS, "command": ["sh"], "target": "app",
             "stdin": True, "tty": True, "wait": True, "wait_timeout": 120}
     audit = audit_of(cluster)
     first = run_ec(cluster, args)
-    entry = _one(first)
+    entry = only_result(first)
     assert first["changed"] is True and entry["changed"] is True and entry["created"] is True
     assert first["api_era"] == "pod" and first["server_version"] == "v1.37.2"
     assert entry["container"] == "shell"
@@ -67,7 +62,7 @@ def test_inject_and_wait_running_then_the_same_task_writes_nothing(cluster, ns, 
 
     audit.mark()
     second = run_ec(cluster, args)
-    entry = _one(second)
+    entry = only_result(second)
     assert second["changed"] is False and entry["changed"] is False and entry["created"] is False
     assert entry["status"]["state"] == "running"
     assert entry["spec"] == ephemeral_specs(raw_pod(cluster, ns, "web"))[0]
@@ -81,7 +76,7 @@ def test_wait_terminated_returns_exit_code_and_logs(cluster, ns):
     result = run_ec(cluster, {"namespace": ns, "pod": "job", "name": "oneshot", "image": TOOLS,
                               "command": ["sh", "-c", "echo to-stdout; echo to-stderr >&2; exit 3"],
                               "wait": True, "wait_for": "terminated", "wait_timeout": 120, "logs": True})
-    entry = _one(result)
+    entry = only_result(result)
     status = entry["status"]
     assert status["state"] == "terminated" and status["exit_code"] == 3 and status["reason"] == "Error", status
     assert status["finished_at"] and status["restart_count"] == 0 and status["ready"] is False
@@ -92,9 +87,9 @@ def test_wait_terminated_returns_exit_code_and_logs(cluster, ns):
     assert raw["containerID"] == status["container_id"]
 
     # logs_tail_lines on a re-run (no write): only the last line.
-    again = _one(run_ec(cluster, {"namespace": ns, "pod": "job", "name": "oneshot", "image": TOOLS,
-                                  "command": ["sh", "-c", "echo to-stdout; echo to-stderr >&2; exit 3"],
-                                  "logs": True, "logs_tail_lines": 1}))
+    again = only_result(run_ec(cluster, {"namespace": ns, "pod": "job", "name": "oneshot", "image": TOOLS,
+                                         "command": ["sh", "-c", "echo to-stdout; echo to-stderr >&2; exit 3"],
+                                         "logs": True, "logs_tail_lines": 1}))
     assert again["changed"] is False and again["status"]["exit_code"] == 3
     assert len(again["logs"].strip().splitlines()) == 1
 
@@ -105,7 +100,7 @@ def test_check_mode_is_a_server_dry_run_and_writes_nothing(cluster, ns, audit_of
             "wait": True, "logs": True}
     audit = audit_of(cluster)
     result = run_ec(cluster, args, check=True)
-    entry = _one(result)
+    entry = only_result(result)
     assert result["changed"] is True and entry["created"] is True
     # The spec comes from the server's dry-run answer: its defaults are there.
     assert entry["spec"]["terminationMessagePolicy"] == "File"
@@ -117,11 +112,11 @@ def test_check_mode_is_a_server_dry_run_and_writes_nothing(cluster, ns, audit_of
     assert ephemeral_specs(raw_pod(cluster, ns, "web")) == []
 
     # Once it exists, check mode reports no change and sends nothing at all.
-    real = _one(run_ec(cluster, args))
+    real = only_result(run_ec(cluster, args))
     assert real["created"] is True and real["status"]["state"] == "running"
     audit.mark()
     again = run_ec(cluster, args, check=True)
-    assert again["changed"] is False and _one(again)["created"] is False
+    assert again["changed"] is False and only_result(again)["created"] is False
     assert audit.attempts(ns) == []
 
 
@@ -153,22 +148,22 @@ def test_diff_mode_shows_the_ephemeral_containers_before_and_after(cluster, ns):
 def test_derived_names_are_deterministic_and_run_id_makes_a_new_one(cluster, ns, audit_of):
     create_and_wait(cluster.core(), ns, tools_pod("web"))
     base = {"namespace": ns, "pod": "web", "image": TOOLS, "command": ["sleep", "120"]}
-    first = _one(run_ec(cluster, base))
+    first = only_result(run_ec(cluster, base))
     name = first["container"]
     assert re.fullmatch(r"debugger-[0-9a-f]{10}", name), name
     audit = audit_of(cluster)
-    again = _one(run_ec(cluster, base))
+    again = only_result(run_ec(cluster, base))
     assert again["container"] == name and again["changed"] is False
     assert audit.attempts(ns) == []
 
-    nightly = _one(run_ec(cluster, {**base, "run_id": "2026-01-02"}))
+    nightly = only_result(run_ec(cluster, {**base, "run_id": "2026-01-02"}))
     assert nightly["changed"] is True and nightly["container"] != name
-    other_spec = _one(run_ec(cluster, {**base, "command": ["sleep", "121"], "name_prefix": "dump"}))
+    other_spec = only_result(run_ec(cluster, {**base, "command": ["sleep", "121"], "name_prefix": "dump"}))
     assert re.fullmatch(r"dump-[0-9a-f]{10}", other_spec["container"])
     assert other_spec["container"].split("-")[1] != name.split("-")[1]
     assert ephemeral_names(raw_pod(cluster, ns, "web")) == [name, nightly["container"], other_spec["container"]]
     audit.mark()
-    assert _one(run_ec(cluster, {**base, "run_id": "2026-01-02"}))["changed"] is False
+    assert only_result(run_ec(cluster, {**base, "run_id": "2026-01-02"}))["changed"] is False
     assert audit.attempts(ns) == []
 
 
@@ -179,15 +174,15 @@ def test_existing_ephemeral_containers_are_never_removed_or_reordered(cluster, n
                     "--", "sleep", "300")
     before = ephemeral_specs(raw_pod(cluster, ns, "web"))
     for name in ("alpha", "beta"):
-        entry = _one(run_ec(cluster, {"namespace": ns, "pod": "web", "name": name, "image": TOOLS,
-                                      "command": ["sleep", "300"], "profile": "general"}))
+        entry = only_result(run_ec(cluster, {"namespace": ns, "pod": "web", "name": name, "image": TOOLS,
+                                             "command": ["sleep", "300"], "profile": "general"}))
         assert entry["created"] is True
     after = ephemeral_specs(raw_pod(cluster, ns, "web"))
     assert [c["name"] for c in after] == ["by-kubectl", "alpha", "beta"]
     assert after[0] == before[0], "kubectl's container was changed"
     # Re-running the first task keeps order and content.
-    assert _one(run_ec(cluster, {"namespace": ns, "pod": "web", "name": "alpha", "image": TOOLS,
-                                 "command": ["sleep", "300"], "profile": "general"}))["changed"] is False
+    assert only_result(run_ec(cluster, {"namespace": ns, "pod": "web", "name": "alpha", "image": TOOLS,
+                                        "command": ["sleep", "300"], "profile": "general"}))["changed"] is False
     assert ephemeral_specs(raw_pod(cluster, ns, "web")) == after
     assert after[1]["securityContext"] == {"capabilities": {"add": ["SYS_PTRACE"]}}
 
@@ -198,7 +193,7 @@ def test_jstack_in_a_jre_only_pod_through_the_target_tmp(cluster, ns):
                               "target": "app", "mount_target_volumes": True, "command": ["jstack", "1"],
                               "security_context": {"runAsUser": JAVA_APP_UID},
                               "wait": True, "wait_for": "terminated", "wait_timeout": 120, "logs": True})
-    entry = _one(result)
+    entry = only_result(result)
     # Every mount of the target, the ServiceAccount token the admission plugin added to it included.
     mounts = {m["mountPath"]: m for m in entry["spec"]["volumeMounts"]}
     assert mounts["/tmp"] == {"name": "tmp", "mountPath": "/tmp"}
@@ -221,7 +216,7 @@ def test_mount_target_volumes_skips_sub_path_mounts_with_a_warning(cluster, ns):
     result = run_ec(cluster, {"namespace": ns, "pod": "web", "name": "reader", "image": TOOLS, "target": "app",
                               "mount_target_volumes": True, "command": ["cat", "/data/marker"],
                               "wait": True, "wait_for": "terminated", "logs": True})
-    entry = _one(result)
+    entry = only_result(result)
     assert [m["mountPath"] for m in entry["spec"]["volumeMounts"]] == ["/data", SA_TOKEN_PATH]
     assert entry["spec"]["volumeMounts"][0] == {"name": "data", "mountPath": "/data"}
     assert len(entry["warnings"]) == 1 and "subPath" in entry["warnings"][0] and "/etc/app" in entry["warnings"][0]
@@ -236,7 +231,7 @@ def test_tcpdump_with_the_netadmin_profile_sees_the_pod_traffic(cluster, ns):
     result = run_ec(cluster, {"namespace": ns, "pod": "web", "name": "capture", "image": TOOLS, "profile": "netadmin",
                               "command": ["tcpdump", "-n", "-i", "any", "-c", "5", "icmp"],
                               "wait": True, "wait_for": "terminated", "wait_timeout": 120, "logs": True})
-    entry = _one(result)
+    entry = only_result(result)
     assert entry["spec"]["securityContext"] == {"capabilities": {"add": ["NET_ADMIN", "NET_RAW"]}}
     assert entry["status"]["exit_code"] == 0, entry["logs"]
     assert "5 packets captured" in entry["logs"]

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from support.ephemeral import delete_namespace, ephemeral_names, ephemeral_specs, ephemeral_status, raw_pod, run_ec
+from support.ephemeral import delete_namespace, ephemeral_names, ephemeral_specs, ephemeral_status, only_result, raw_pod, run_ec
 from support.pods import IMAGES, create_and_wait, java_pod, tools_pod
 
 pytestmark = pytest.mark.legacy
@@ -28,19 +28,13 @@ def ns(cluster, namespace_in):
     delete_namespace(cluster, namespace)
 
 
-def _one(result: dict) -> dict:
-    assert not result.get("failed"), result.get("msg")
-    assert len(result["results"]) == 1, result["results"]
-    return result["results"][0]
-
-
 def test_inject_and_wait_running_then_the_same_task_writes_nothing(cluster, ns, audit_of):
     create_and_wait(cluster.core(), ns, tools_pod("web"))
     args = {"namespace": ns, "pod": "web", "name": "shell", "image": TOOLS, "command": ["sh"], "target": "app",
             "stdin": True, "tty": True, "wait": True, "wait_timeout": 120}
     audit = audit_of(cluster)
     first = run_ec(cluster, args)
-    entry = _one(first)
+    entry = only_result(first)
     assert first["api_era"] == "ephemeral_containers"
     assert first["server_version"].startswith("v1.21.")
     assert entry["created"] is True and entry["status"]["state"] == "running", entry["status"]
@@ -54,16 +48,16 @@ def test_inject_and_wait_running_then_the_same_task_writes_nothing(cluster, ns, 
 
     audit.mark()
     second = run_ec(cluster, args)
-    assert second["changed"] is False and _one(second)["created"] is False
+    assert second["changed"] is False and only_result(second)["created"] is False
     assert audit.attempts(ns) == []
     assert ephemeral_names(raw_pod(cluster, ns, "web")) == ["shell"]
 
 
 def test_wait_terminated_returns_exit_code_and_logs(cluster, ns):
     create_and_wait(cluster.core(), ns, tools_pod("job"))
-    entry = _one(run_ec(cluster, {"namespace": ns, "pod": "job", "name": "oneshot", "image": TOOLS,
-                                  "command": ["sh", "-c", "echo to-stdout; exit 4"], "wait": True,
-                                  "wait_for": "terminated", "wait_timeout": 120, "logs": True}))
+    entry = only_result(run_ec(cluster, {"namespace": ns, "pod": "job", "name": "oneshot", "image": TOOLS,
+                                         "command": ["sh", "-c", "echo to-stdout; exit 4"], "wait": True,
+                                         "wait_for": "terminated", "wait_timeout": 120, "logs": True}))
     assert entry["status"]["state"] == "terminated" and entry["status"]["exit_code"] == 4
     assert entry["logs"] == "to-stdout\n"
     raw = ephemeral_status(raw_pod(cluster, ns, "job"), "oneshot")
@@ -75,7 +69,7 @@ def test_check_mode_sends_nothing_and_diff_mode_shows_before_and_after(cluster, 
     args = {"namespace": ns, "pod": "web", "name": "probe", "image": TOOLS, "command": ["sleep", "300"]}
     audit = audit_of(cluster)
     check = run_ec(cluster, args, check=True, diff=True)
-    entry = _one(check)
+    entry = only_result(check)
     assert check["changed"] is True and entry["created"] is True
     assert entry["spec"]["terminationMessagePolicy"] == "File" and entry["spec"]["imagePullPolicy"] == "IfNotPresent"
     (diff,) = check["diff"]
@@ -97,12 +91,12 @@ def test_derived_names_and_order_with_a_kubectl_container(cluster, ns, audit_of)
     cluster.kubectl("debug", "-n", ns, "web", f"--image={TOOLS}", "--container=by-kubectl", "--", "sleep", "300")
     before = ephemeral_specs(raw_pod(cluster, ns, "web"))
     base = {"namespace": ns, "pod": "web", "image": TOOLS, "command": ["sleep", "120"]}
-    first = _one(run_ec(cluster, base))
+    first = only_result(run_ec(cluster, base))
     assert re.fullmatch(r"debugger-[0-9a-f]{10}", first["container"])
-    nightly = _one(run_ec(cluster, {**base, "run_id": "night-1"}))
+    nightly = only_result(run_ec(cluster, {**base, "run_id": "night-1"}))
     assert nightly["container"] != first["container"]
     audit = audit_of(cluster)
-    assert _one(run_ec(cluster, base))["changed"] is False
+    assert only_result(run_ec(cluster, base))["changed"] is False
     assert audit.attempts(ns) == []
     after = ephemeral_specs(raw_pod(cluster, ns, "web"))
     assert [c["name"] for c in after] == ["by-kubectl", first["container"], nightly["container"]]
@@ -112,9 +106,9 @@ def test_derived_names_and_order_with_a_kubectl_container(cluster, ns, audit_of)
 def test_jstack_through_the_target_tmp_as_root(cluster, ns):
     # No securityContext before 1.22: the JDK container runs as root, which the attach protocol accepts.
     create_and_wait(cluster.core(), ns, java_pod("payments"))
-    entry = _one(run_ec(cluster, {"namespace": ns, "pod": "payments", "name": "jstack", "image": IMAGES["jdk"],
-                                  "target": "app", "mount_target_volumes": True, "command": ["jstack", "1"],
-                                  "wait": True, "wait_for": "terminated", "wait_timeout": 120, "logs": True}))
+    entry = only_result(run_ec(cluster, {"namespace": ns, "pod": "payments", "name": "jstack", "image": IMAGES["jdk"],
+                                         "target": "app", "mount_target_volumes": True, "command": ["jstack", "1"],
+                                         "wait": True, "wait_for": "terminated", "wait_timeout": 120, "logs": True}))
     assert {"name": "tmp", "mountPath": "/tmp"} in entry["spec"]["volumeMounts"]
     assert "securityContext" not in entry["spec"]
     assert entry["status"]["exit_code"] == 0, entry["logs"]

@@ -113,3 +113,10 @@ def wait_for_pod(cluster, namespace: str, name: str, timeout: float = 120) -> di
 
 def temp_dir() -> Path:
     return Path(tempfile.mkdtemp(prefix="kubedebug-it-"))
+
+
+def only_result(result: dict) -> dict:
+    """The one per-pod entry of a successful single-pod task."""
+    assert not result.get("failed"), result.get("msg")
+    assert len(result["results"]) == 1, result["results"]
+    return result["results"][0]
