@@ -52,8 +52,9 @@ def ensure_binaries(era: Era) -> None:
     era.bin_dir.mkdir(parents=True, exist_ok=True)
     print(f"building Kubernetes {era.version} ({', '.join(COMPONENTS)}); a cold build takes 15-30 minutes", flush=True)
     started = time.monotonic()
-    overlay = [f"-modfile={openapi.modfile(era)}"] if openapi.needs_generation(era) else []
-    subprocess.run(["go", "build", "-trimpath", f"-ldflags={_ldflags(era)}", *overlay, "-o", f"{era.bin_dir}/",
+    modfile = openapi.modfile(era)
+    with_openapi = [f"-modfile={modfile}"] if modfile else []
+    subprocess.run(["go", "build", "-trimpath", f"-ldflags={_ldflags(era)}", *with_openapi, "-o", f"{era.bin_dir}/",
                     *(f"k8s.io/kubernetes/cmd/{c}" for c in COMPONENTS)],
                    cwd=era.module_dir, env=_build_env(era), check=True)
     stamp_file.write_text(wanted)

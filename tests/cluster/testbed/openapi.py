@@ -51,18 +51,16 @@ def _tagged_packages(modules: dict[str, Path]) -> list[str]:
     return sorted(packages)
 
 
-def needs_generation(era: Era) -> bool:
-    kubernetes_dir = _module_dirs(era)["k8s.io/kubernetes"]
-    return not (kubernetes_dir / "pkg" / "generated" / "openapi" / "zz_generated.openapi.go").exists()
-
-
-def modfile(era: Era) -> Path:
-    """Generate the file (once per release); returns a go.mod to build with ``-modfile``."""
+def modfile(era: Era) -> Path | None:
+    """A go.mod to build with ``-modfile`` (generating the file once per release), or None when
+    the release ships the file itself."""
+    modules = _module_dirs(era)
+    if (modules["k8s.io/kubernetes"] / "pkg" / "generated" / "openapi" / "zz_generated.openapi.go").exists():
+        return None
     work = CACHE_ROOT / "openapi" / era.version
     source = work / "kubernetes"
     generated = source / "pkg" / "generated" / "openapi" / "zz_generated.openapi.go"
     if not generated.exists():
-        modules = _module_dirs(era)
         shutil.rmtree(source, ignore_errors=True)
         shutil.copytree(modules["k8s.io/kubernetes"], source)
         for path in source.rglob("*"):  # the module cache is read-only, the copy must not be

@@ -7,12 +7,9 @@ import uuid
 
 import kubernetes
 
-IMAGES = {
-    "pause": "kubedebug.local/pause:1",
-    "tools": "kubedebug.local/busybox-tools:1",
-    "java_app": "kubedebug.local/java-app:17",
-    "jdk": "kubedebug.local/jdk:17",
-}
+from support.clusters import testbed_eras
+
+IMAGES = testbed_eras.IMAGES  # the refs the test bed imports; one list for harness and tests
 JAVA_APP_UID = 1000  # tests/cluster/images: the JRE image runs as this user; jstack must too
 
 
@@ -30,29 +27,25 @@ def new_namespace(core: kubernetes.client.CoreV1Api, prefix: str) -> str:
     raise AssertionError(f"namespace {name} got no default ServiceAccount")
 
 
+def _pod(name: str, labels: dict | None, app: dict, volumes: list[dict] | None = None) -> dict:
+    """A pod whose one container ``app`` is ``app`` (image and the rest), quick to delete."""
+    spec: dict = {"terminationGracePeriodSeconds": 1,
+                  "containers": [{"name": "app", "imagePullPolicy": "IfNotPresent", **app}]}
+    if volumes:
+        spec["volumes"] = volumes
+    return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, "labels": labels or {"app": name}},
+            "spec": spec}
+
+
 def tools_pod(name: str, command: list[str] | None = None, labels: dict | None = None) -> dict:
-    return {
-        "apiVersion": "v1", "kind": "Pod",
-        "metadata": {"name": name, "labels": labels or {"app": name}},
-        "spec": {
-            "terminationGracePeriodSeconds": 1,
-            "containers": [{"name": "app", "image": IMAGES["tools"], "imagePullPolicy": "IfNotPresent",
-                            "command": command or ["sh", "-c", "while true; do sleep 1; done"]}],
-        },
-    }
+    return _pod(name, labels, {"image": IMAGES["tools"],
+                               "command": command or ["sh", "-c", "while true; do sleep 1; done"]})
 
 
 def java_pod(name: str, labels: dict | None = None) -> dict:
-    return {
-        "apiVersion": "v1", "kind": "Pod",
-        "metadata": {"name": name, "labels": labels or {"app": name}},
-        "spec": {
-            "terminationGracePeriodSeconds": 1,
-            "containers": [{"name": "app", "image": IMAGES["java_app"], "imagePullPolicy": "IfNotPresent",
-                            "volumeMounts": [{"name": "tmp", "mountPath": "/tmp"}]}],
-            "volumes": [{"name": "tmp", "emptyDir": {}}],
-        },
-    }
+    # The JVM's attach socket lives in /tmp: a volume, so a debugging container can mount it too.
+    return _pod(name, labels, {"image": IMAGES["java_app"], "volumeMounts": [{"name": "tmp", "mountPath": "/tmp"}]},
+                volumes=[{"name": "tmp", "emptyDir": {}}])
 
 
 def create_and_wait(core: kubernetes.client.CoreV1Api, namespace: str, manifest: dict, timeout: float = 120) -> dict:
