@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
+from typing import Iterator
 
 from . import build, cluster, kubelet, teardown
 from .eras import ERAS, era
@@ -34,7 +36,10 @@ def main(argv: list[str]) -> int:
         build.ensure_binaries(era(options.era))
     elif options.command == "up":
         chosen = era(options.era)
-        seconds = cluster.up(chosen, gate=options.gate == "on")
+        # Callers take stdout as the kubeconfig path (KUBECONFIG=$(testbed.sh up ...)), so
+        # everything else, builds and their child processes included, goes to stderr.
+        with _stdout_to_stderr():
+            seconds = cluster.up(chosen, gate=options.gate == "on")
         print(f"{chosen.name} ({chosen.version}) up in {seconds:.1f} s", file=sys.stderr)
         print(chosen.kubeconfig)
     elif options.command == "down":
@@ -60,6 +65,19 @@ def main(argv: list[str]) -> int:
         chosen = era(options.era)
         os.execv(str(chosen.bin_dir / "kubectl"), ["kubectl", f"--kubeconfig={chosen.kubeconfig}", *options.args])
     return 0
+
+
+@contextlib.contextmanager
+def _stdout_to_stderr() -> Iterator[None]:
+    sys.stdout.flush()
+    saved = os.dup(1)
+    os.dup2(2, 1)
+    try:
+        yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(saved)
 
 
 def _safe_running(chosen) -> bool:

@@ -6,6 +6,7 @@ import hashlib
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 
@@ -50,7 +51,8 @@ def ensure_binaries(era: Era) -> None:
     if stamp_file.exists() and stamp_file.read_text() == wanted and all((era.bin_dir / c).exists() for c in COMPONENTS):
         return
     era.bin_dir.mkdir(parents=True, exist_ok=True)
-    print(f"building Kubernetes {era.version} ({', '.join(COMPONENTS)}); a cold build takes 15-30 minutes", flush=True)
+    print(f"building Kubernetes {era.version} ({', '.join(COMPONENTS)}); a cold build takes 15-30 minutes",
+          file=sys.stderr, flush=True)
     started = time.monotonic()
     modfile = openapi.modfile(era)
     with_openapi = [f"-modfile={modfile}"] if modfile else []
@@ -58,7 +60,7 @@ def ensure_binaries(era: Era) -> None:
                     *(f"k8s.io/kubernetes/cmd/{c}" for c in COMPONENTS)],
                    cwd=era.module_dir, env=_build_env(era), check=True)
     stamp_file.write_text(wanted)
-    print(f"built Kubernetes {era.version} in {time.monotonic() - started:.0f} s", flush=True)
+    print(f"built Kubernetes {era.version} in {time.monotonic() - started:.0f} s", file=sys.stderr, flush=True)
 
 
 def component_image(era: Era, component: str) -> tuple[str, "os.PathLike[str]"]:

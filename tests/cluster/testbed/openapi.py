@@ -22,19 +22,45 @@ TAG = b"+k8s:openapi-gen=true"
 OPENAPI_PACKAGE = "k8s.io/kubernetes/pkg/generated/openapi"
 
 
-def _module_dirs(era: Era) -> dict[str, Path]:
-    """k8s.io/kubernetes and its staging modules -> their directories in the module cache."""
-    out = subprocess.run(["go", "list", "-m", "-json", "all"], cwd=era.module_dir, check=True,
-                         capture_output=True, text=True).stdout
-    decoder, modules, index = json.JSONDecoder(), {}, 0
-    while index < len(out):
-        module, index = decoder.raw_decode(out, index)
-        while index < len(out) and out[index].isspace():
+def _json_stream(text: str) -> list[dict]:
+    """``go ... -json`` prints a stream of JSON objects, not one document."""
+    decoder, objects, index = json.JSONDecoder(), [], 0
+    while index < len(text):
+        while index < len(text) and text[index].isspace():
             index += 1
-        path = module["Path"]
-        directory = (module.get("Replace") or {}).get("Dir") or module.get("Dir")
-        if directory and path.startswith("k8s.io/") and path not in ("k8s.io/kube-openapi", "k8s.io/gengo"):
-            modules[path] = Path(directory)
+        if index < len(text):
+            obj, index = decoder.raw_decode(text, index)
+            objects.append(obj)
+    return objects
+
+
+def _go_json(era: Era, *args: str) -> list[dict]:
+    out = subprocess.run(["go", *args], cwd=era.module_dir, check=True, capture_output=True, text=True).stdout
+    return _json_stream(out)
+
+
+def _wanted(path: str) -> bool:
+    return path.startswith("k8s.io/") and path not in ("k8s.io/kube-openapi", "k8s.io/gengo")
+
+
+def _module_dirs(era: Era) -> dict[str, Path]:
+    """k8s.io/kubernetes and its staging modules -> their directories in the module cache.
+
+    ``go list -m`` gives a ``Dir`` only for modules already in the module cache, so on a fresh
+    machine nothing has one; ``go mod download -json`` fetches what is missing and names the
+    directory of each, replaced modules under their replacement's path and version.
+    """
+    targets: dict[str, str] = {}
+    for module in _go_json(era, "list", "-m", "-json", "all"):
+        if _wanted(module["Path"]):
+            source = module.get("Replace") or module
+            if source.get("Version"):  # a local directory replacement has no version to download
+                targets[f"{source['Path']}@{source['Version']}"] = module["Path"]
+    modules = {}
+    for download in _go_json(era, "mod", "download", "-json", *sorted(targets)):
+        if download.get("Error") or not download.get("Dir"):
+            raise RuntimeError(f"go mod download {download.get('Path')}: {download.get('Error', 'no directory')}")
+        modules[targets[f"{download['Path']}@{download['Version']}"]] = Path(download["Dir"])
     return modules
 
 
