@@ -132,9 +132,9 @@ def params_authenticate(params: t.Mapping[str, t.Any]) -> bool:
     return given("host") and (given("username", "password") or given("api_key") or given("client_cert", "client_key"))
 
 
-def _load_kubeconfig(params: t.Mapping[str, t.Any]) -> None:
+def _load_kubeconfig(params: t.Mapping[str, t.Any], configuration: t.Any) -> None:
     kubeconfig = params.get("kubeconfig")
-    extra = {"context": params.get("context"), "persist_config": bool(params.get("persist_config"))}
+    extra = {"context": params.get("context"), "persist_config": bool(params.get("persist_config")), "client_configuration": configuration}
     if isinstance(kubeconfig, dict):
         kubernetes.config.load_kube_config_from_dict(config_dict=kubeconfig, **extra)
     else:
@@ -142,16 +142,16 @@ def _load_kubeconfig(params: t.Mapping[str, t.Any]) -> None:
         kubernetes.config.load_kube_config(config_file=kubeconfig or None, **extra)
 
 
-def _load_defaults(params: t.Mapping[str, t.Any]) -> None:
+def _load_defaults(params: t.Mapping[str, t.Any], configuration: t.Any) -> None:
     if params_authenticate(params):
         return
     if params.get("kubeconfig") or params.get("context"):
-        _load_kubeconfig(params)
+        _load_kubeconfig(params, configuration)
         return
     try:
-        kubernetes.config.load_incluster_config()
+        kubernetes.config.load_incluster_config(client_configuration=configuration)
     except kubernetes.config.ConfigException:
-        _load_kubeconfig(params)
+        _load_kubeconfig(params, configuration)
 
 
 # Ansible option -> kubernetes.client.Configuration attribute.
@@ -168,26 +168,48 @@ _CONFIG_ATTRIBUTES = {
 }
 
 
+def _overrides(params: t.Mapping[str, t.Any], environ: t.Mapping[str, str]) -> t.Dict[str, t.Any]:
+    """Configuration attributes the options set explicitly; they win over kubeconfig and in-cluster values."""
+    found = {attribute: params[option] for option, attribute in _CONFIG_ATTRIBUTES.items() if params.get(option) is not None}
+    if params.get("api_key"):
+        found["api_key"] = {"authorization": "Bearer {0}".format(params["api_key"])}
+        found["api_key_prefix"] = {}
+    proxy_headers = proxy_headers_from(params, environ)
+    if proxy_headers:
+        found["proxy_headers"] = urllib3.util.make_headers(**proxy_headers)
+    return found
+
+
+def _apply(configuration: t.Any, overrides: t.Mapping[str, t.Any]) -> None:
+    for attribute, value in overrides.items():
+        setattr(configuration, attribute, dict(value) if isinstance(value, dict) else value)
+
+
 def build_configuration(params: t.Mapping[str, t.Any], environ: t.Optional[t.Mapping[str, str]] = None) -> t.Any:
-    """A ``kubernetes.client.Configuration`` from the module's connection options."""
+    """A ``kubernetes.client.Configuration`` from the module's connection options.
+
+    A fresh object, never the library's process-wide default. Loaders of token-based kubeconfigs and
+    in-cluster config install a hook that re-applies *their* host, token and TLS files before every
+    request (to refresh expiring tokens); wrapped here so the options given explicitly still win."""
     environ = os.environ if environ is None else environ
     params = dict(params)
     if params.get("host"):
         params["host"] = params["host"].rstrip("/")
+    configuration = kubernetes.client.Configuration()
     try:
-        _load_defaults(params)
+        _load_defaults(params, configuration)
     except (kubernetes.config.ConfigException, OSError, ValueError, TypeError) as exc:
         raise KubedebugError("Could not load the Kubernetes client configuration: {0}".format(exc)) from exc
-    configuration = kubernetes.client.Configuration.get_default_copy()
-    for option, attribute in _CONFIG_ATTRIBUTES.items():
-        if params.get(option) is not None:
-            setattr(configuration, attribute, params[option])
-    if params.get("api_key"):
-        configuration.api_key = {"authorization": "Bearer {0}".format(params["api_key"])}
-        configuration.api_key_prefix = {}
-    proxy_headers = proxy_headers_from(params, environ)
-    if proxy_headers:
-        configuration.proxy_headers = urllib3.util.make_headers(**proxy_headers)
+    overrides = _overrides(params, environ)
+    _apply(configuration, overrides)
+    refresh = getattr(configuration, "refresh_api_key_hook", None)
+    if refresh is not None and overrides:
+
+        def refresh_then_override(config: t.Any) -> None:
+            refresh(config)
+            _apply(config, overrides)
+
+        configuration.refresh_api_key_hook = refresh_then_override
     return configuration
 
 

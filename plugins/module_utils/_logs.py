@@ -10,7 +10,7 @@ from __future__ import annotations
 import typing as t
 
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils import _rest
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._errors import Operation, translate
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._errors import KubedebugError, Operation, translate
 
 try:
     from kubernetes.client.exceptions import ApiException
@@ -39,8 +39,8 @@ def try_read_logs(api_client: t.Any, namespace: str, pod: str, container: str, t
     fail a task whose main job (injection or inspection) succeeded."""
     try:
         logs = read_logs(api_client, namespace, pod, container, tail_lines)
-    except Exception as exc:  # pylint: disable=broad-except  # turned into a warning by the caller
-        return None, getattr(exc, "msg", None) or str(exc)
+    except KubedebugError as exc:  # turned into a warning by the caller
+        return None, exc.msg
     if logs.startswith(LOST_LOG_MARKER):
         return None, "the kubelet no longer has this container's log file: " + logs.strip()
     return logs, None

@@ -9,7 +9,6 @@ the first steps of every run (client, server discovery, pod selection)."""
 
 from __future__ import annotations
 
-import traceback
 import typing as t
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
@@ -60,8 +59,8 @@ class KubedebugModule:
         extra = dict(error.result)
         extra.update(result)
         extra.setdefault("kubernetes_version", _connection.library_version())
-        if error.__cause__ is not None:
-            extra["exception"] = "".join(traceback.format_exception(type(error.__cause__), error.__cause__, error.__cause__.__traceback__))
+        # No traceback: the message already says what failed and what to do. Bugs (any other
+        # exception) are not caught anywhere, so Ansible shows them with their traceback.
         self.module.fail_json(msg=error.msg, **extra)
 
     def fail_problems(self, problems: t.Sequence[str], what: str) -> t.NoReturn:

@@ -182,13 +182,15 @@ def skip_reason(
 
 
 def run_bounded(func: t.Callable[[T], R], items: t.Sequence[T], max_concurrency: int) -> t.List[t.Union[R, BaseException]]:
-    """``func`` over ``items`` with at most ``max_concurrency`` in flight; results (or the exception
-    each call raised) come back in the order of ``items``."""
+    """``func`` over ``items`` with at most ``max_concurrency`` in flight; results (or the
+    KubedebugError each call raised) come back in the order of ``items``. Other exceptions propagate."""
 
     def call(item: T) -> t.Union[R, BaseException]:
+        # Only failures we understand become per-pod errors; anything else is a bug in this
+        # collection and must surface as one, not hide in one pod's result.
         try:
             return func(item)
-        except Exception as exc:  # pylint: disable=broad-except  # reported per pod by the caller
+        except KubedebugError as exc:
             return exc
 
     if len(items) <= 1 or max_concurrency <= 1:

@@ -21,6 +21,8 @@ from __future__ import annotations
 import json
 import typing as t
 
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._errors import KubedebugError
+
 try:
     from kubernetes.client.exceptions import ApiException
 except ImportError:  # handled by the module (missing_required_lib)
@@ -115,16 +117,37 @@ def _open(
 
 
 def request_text(api_client: t.Any, method: str, path: str, **kwargs: t.Any) -> str:
-    """Send one request and return the body as text."""
+    """Send one request and return the body as text. A connection that breaks while the body is
+    read (reset, truncated) is a transport failure like a refused one: ApiException with status 0."""
     response = open_response(api_client, method, path, **kwargs)
-    data = response.data
+    try:
+        data = response.data
+    except (TransportError, OSError) as exc:
+        raise unreachable(exc) from exc
     return data.decode("utf-8", errors="replace") if isinstance(data, bytes) else str(data)
 
 
 def request_json(api_client: t.Any, method: str, path: str, **kwargs: t.Any) -> t.Dict[str, t.Any]:
-    """Send one request and return the parsed JSON body (an empty dict for an empty body)."""
+    """Send one request and return the parsed JSON object (an empty dict for an empty body).
+
+    Anything else in a 2xx answer (HTML from a proxy, a truncated body) is not something the caller
+    can act on, so it ends the task with what was received instead of a traceback."""
     text = request_text(api_client, method, path, **kwargs)
-    return json.loads(text) if text.strip() else {}
+    if not text.strip():
+        return {}
+    try:
+        parsed = json.loads(text)
+    except ValueError as exc:
+        raise KubedebugError(
+            "The API server's answer to {0} {1} is not JSON ({2}); is host/kubeconfig pointing at kube-apiserver "
+            "and not at a proxy or web page? It began with: {3!r}".format(method, path, exc, text.strip()[:200])
+        ) from exc
+    if not isinstance(parsed, dict):
+        raise KubedebugError(
+            "The API server's answer to {0} {1} is JSON but not an object (got {2}); is host/kubeconfig pointing at "
+            "kube-apiserver?".format(method, path, type(parsed).__name__)
+        )
+    return parsed
 
 
 def iter_lines(response: t.Any) -> t.Iterator[str]:

@@ -72,7 +72,12 @@ def discover(api_client: t.Any) -> ServerInfo:
         resources = _rest.request_json(api_client, "GET", "/api/v1")
     except ApiException as exc:
         raise translate(exc, Operation("get", "API discovery (/api/v1)")) from exc
-    era = detect_era(resources)
+    try:
+        era = detect_era(resources)
+    except ValueError as exc:
+        raise KubedebugError(
+            "Cannot tell which ephemeral containers API this server serves: {0}. Nothing was written.".format(exc)
+        ) from exc
     git_version, major, minor = None, None, None
     try:
         info = _rest.request_json(api_client, "GET", "/version")

@@ -127,3 +127,30 @@ def test_client_carries_impersonation_headers():
     assert ("Impersonate-User", "alice") in headers
     assert ("Impersonate-Group", "ops") in headers and ("Impersonate-Group", "dev") in headers
     assert client.user_agent.startswith("kubedebug.ephemeral/")
+
+
+def test_explicit_options_win_over_a_token_kubeconfig_on_every_request():
+    # The kubeconfig loader installs a hook that re-applies the kubeconfig's host and token before each
+    # request; host and api_key given as options must still be what the request carries.
+    kubeconfig = {
+        "apiVersion": "v1", "kind": "Config", "current-context": "a",
+        "clusters": [{"name": "c", "cluster": {"server": "https://from-kubeconfig:6443"}}],
+        "users": [{"name": "u", "user": {"token": "kubeconfig-token"}}],
+        "contexts": [{"name": "a", "context": {"cluster": "c", "user": "u"}}],
+    }
+    client = _connection.create_api_client({"kubeconfig": kubeconfig, "host": "https://explicit:6443", "api_key": "explicit-token"})
+    # What every request does first in both client generations: ask for the key, which runs the hook.
+    assert client.configuration.get_api_key_with_prefix("authorization") == "Bearer explicit-token"
+    assert client.configuration.host == "https://explicit:6443"
+
+
+def test_loading_a_kubeconfig_leaves_the_library_default_alone():
+    import kubernetes
+
+    before = kubernetes.client.Configuration.get_default_copy().host
+    _connection.build_configuration({"kubeconfig": {
+        "apiVersion": "v1", "kind": "Config", "current-context": "a",
+        "clusters": [{"name": "c", "cluster": {"server": "https://elsewhere:6443"}}],
+        "users": [{"name": "u", "user": {"token": "t"}}],
+        "contexts": [{"name": "a", "context": {"cluster": "c", "user": "u"}}]}}, environ={})
+    assert kubernetes.client.Configuration.get_default_copy().host == before

@@ -193,9 +193,10 @@ class ModuleExit(Exception):
         self.failed = failed
 
 
-def run_module(main: t.Callable[[], None], server: FakeApiServer, args: dict, check_mode: bool = False, diff: bool = False) -> dict:
-    """Run ``main`` against ``server``; return the result dict (with ``failed`` set on failure)."""
-    module_args = dict(CONNECTION, **args)
+def run_main(main: t.Callable[[], None], module_args: dict, check_mode: bool = False, diff: bool = False) -> dict:
+    """Run ``main`` with ``module_args`` as given (no transport patched); return the result dict
+    (with ``failed`` set on failure). Exceptions other than exit/fail propagate."""
+    module_args = dict(module_args)
     if check_mode:
         module_args["_ansible_check_mode"] = True
     if diff:
@@ -207,8 +208,8 @@ def run_module(main: t.Callable[[], None], server: FakeApiServer, args: dict, ch
     def fail_json(self, msg, **kwargs):
         raise ModuleExit(dict(kwargs, msg=msg), failed=True)
 
-    with patch_module_args(module_args), mock.patch.object(_rest, "open_response", server), \
-            mock.patch.object(basic.AnsibleModule, "exit_json", exit_json), mock.patch.object(basic.AnsibleModule, "fail_json", fail_json):
+    with patch_module_args(module_args), mock.patch.object(basic.AnsibleModule, "exit_json", exit_json), \
+            mock.patch.object(basic.AnsibleModule, "fail_json", fail_json):
         try:
             main()
         except ModuleExit as done:
@@ -216,3 +217,9 @@ def run_module(main: t.Callable[[], None], server: FakeApiServer, args: dict, ch
             result["failed"] = done.failed
             return result
     raise AssertionError("the module did not exit")
+
+
+def run_module(main: t.Callable[[], None], server: FakeApiServer, args: dict, check_mode: bool = False, diff: bool = False) -> dict:
+    """Run ``main`` against ``server``; return the result dict (with ``failed`` set on failure)."""
+    with mock.patch.object(_rest, "open_response", server):
+        return run_main(main, dict(CONNECTION, **args), check_mode=check_mode, diff=diff)
