@@ -52,7 +52,7 @@ def main(argv: list[str]) -> int:
                 return 1
     elif options.command == "status":
         for name, chosen in ERAS.items():
-            state = "up" if _safe_running(chosen) else "down"
+            state = "up" if cluster.running(chosen) else "down"
             print(f"{name}\t{chosen.version}\t{state}\t{chosen.kubeconfig if state == 'up' else ''}")
     elif options.command == "gate":
         cluster.set_gate(era(options.era), options.state == "on")
@@ -78,13 +78,6 @@ def _stdout_to_stderr() -> Iterator[None]:
         sys.stdout.flush()
         os.dup2(saved, 1)
         os.close(saved)
-
-
-def _safe_running(chosen) -> bool:
-    try:
-        return cluster.running(chosen)
-    except Exception:
-        return False
 
 
 if __name__ == "__main__":

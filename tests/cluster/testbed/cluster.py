@@ -35,10 +35,13 @@ def write_control_plane(era: Era, gate: bool) -> None:
 
 
 def up(era: Era, gate: bool = False) -> float:
-    """Start ``era``; returns the seconds it took (after builds)."""
+    """Start ``era`` unless it already runs (then nothing changes, the gate included); returns the
+    seconds starting took, after builds."""
     build.ensure_binaries(era)
     subprocess.run([str(CLUSTER_DIR / "images" / "build.sh")], check=True)
     started = time.monotonic()
+    if running(era):
+        return 0.0
     pki_dir = pki.ensure_pki(era)
     _write_kubeconfigs(era, pki_dir)
     containerd.start(era)
@@ -84,4 +87,7 @@ def set_gate(era: Era, gate: bool, timeout: float = 180) -> None:
 
 
 def running(era: Era) -> bool:
-    return processes.pid_of(era, "kubelet") is not None and api.apiserver_ready(era)
+    try:
+        return processes.pid_of(era, "kubelet") is not None and api.apiserver_ready(era)
+    except OSError:  # no PKI yet, refused, timed out (URLError is an OSError)
+        return False

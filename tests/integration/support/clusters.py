@@ -53,11 +53,7 @@ def start_testbed(era_name: str, gate: bool = False) -> tuple[Cluster, bool]:
     """Start the era unless it already runs; returns the handle and whether we started it."""
     era = testbed_eras.era(era_name)
     started = False
-    try:
-        already = testbed_cluster.running(era)
-    except Exception:
-        already = False
-    if not already:
+    if not testbed_cluster.running(era):
         testbed_teardown.down(era)  # leftovers of an earlier, killed run
         testbed_cluster.up(era, gate=gate)
         started = True
