@@ -42,9 +42,10 @@ def environment(extra: dict[str, str] | None = None) -> dict[str, str]:
 
 def run_playbook(playbook: Path, extra_vars: dict | None = None, check: bool = False, diff: bool = False,
                  env: dict[str, str] | None = None, inventory: str = "localhost,",
-                 timeout: float = 900) -> subprocess.CompletedProcess:
+                 timeout: float = 900, python: str | None = None) -> subprocess.CompletedProcess:
+    """``python`` is the managed node's interpreter (the modules run there); default this venv's."""
     argv = [str(Path(sys.executable).parent / "ansible-playbook"), "-i", inventory,
-            "-e", f"ansible_python_interpreter={sys.executable}", str(playbook)]
+            "-e", f"ansible_python_interpreter={python or sys.executable}", str(playbook)]
     if extra_vars:
         argv += ["-e", json.dumps(extra_vars)]
     if check:
@@ -56,7 +57,7 @@ def run_playbook(playbook: Path, extra_vars: dict | None = None, check: bool = F
 
 
 def run_module(module: str, args: dict[str, Any], kubeconfig: Path | None = None, check: bool = False,
-               diff: bool = False, env: dict[str, str] | None = None) -> dict:
+               diff: bool = False, env: dict[str, str] | None = None, python: str | None = None) -> dict:
     """Run one module task on localhost; returns its registered result ('failed', 'changed', 'msg', ...)."""
     if kubeconfig is not None and "kubeconfig" not in args:
         args = {**args, "kubeconfig": str(kubeconfig)}
@@ -72,7 +73,7 @@ def run_module(module: str, args: dict[str, Any], kubeconfig: Path | None = None
         }]
         playbook = Path(tmp) / "play.yml"
         playbook.write_text(yaml.safe_dump(play))
-        proc = run_playbook(playbook, check=check, diff=diff, env=env)
+        proc = run_playbook(playbook, check=check, diff=diff, env=env, python=python)
         if not result_file.exists():
             raise AssertionError(f"the play did not finish (rc={proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
         result = json.loads(result_file.read_text())
