@@ -14,12 +14,11 @@ from __future__ import annotations
 import json
 import typing as t
 
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._spec import normalize
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._defaults import normalize
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._fields import MERGE_KEYS
 
 Container = t.Dict[str, t.Any]
 
-# Lists whose items are identified by a key (their strategic-merge key), compared item by item.
-_LIST_KEYS = {"env": "name", "volumeMounts": "mountPath", "volumeDevices": "devicePath"}
 _UNSET = object()
 
 
@@ -43,7 +42,8 @@ def _differences(path: str, wanted: t.Any, existing: t.Any, lines: list[str]) ->
             child = "%s.%s" % (path, key) if path else key
             _differences(child, wanted.get(key, _UNSET), existing.get(key, _UNSET), lines)
         return
-    list_key = _LIST_KEYS.get(path)
+    # Lists whose items have a strategic-merge key are compared item by item.
+    list_key = MERGE_KEYS.get(path)
     wanted_items, existing_items = _keyed(wanted, list_key or ""), _keyed(existing, list_key or "")
     # Same items in another order is a real difference (env order matters for $(VAR) references),
     # so only item-by-item when both hold the same keys in the same order.

@@ -15,19 +15,34 @@ from __future__ import annotations
 
 import re
 import typing as t
-
-ERA_POD = "pod"
-ERA_EPHEMERAL_CONTAINERS = "ephemeral_containers"
-ERA_UNSUPPORTED = "unsupported"
-
-ERAS: tuple[str, ...] = (ERA_POD, ERA_EPHEMERAL_CONTAINERS, ERA_UNSUPPORTED)
+from dataclasses import dataclass
 
 SUBRESOURCE = "pods/ephemeralcontainers"
 
-_KIND_TO_ERA: dict[str, str] = {
-    "Pod": ERA_POD,
-    "EphemeralContainers": ERA_EPHEMERAL_CONTAINERS,
-}
+
+@dataclass(frozen=True)
+class Era:
+    """What differs between the shapes of ``pods/ephemeralcontainers``; code asks these, never the name."""
+
+    name: str  # reported to users as api_era
+    kind: t.Optional[str]  # the kind the subresource takes and answers with; None when not served
+    list_path: t.Tuple[str, ...]  # where the ephemeral container list sits in that object
+    dry_run: bool  # the module sends dryRun=All in check mode (the 1.16-1.21 path stays unsent by us)
+    security_context: bool  # ephemeral containers may carry a securityContext (k/k PR #99023, 1.22)
+
+    @property
+    def served(self) -> bool:
+        return self.kind is not None
+
+
+ERA_POD = Era("pod", "Pod", ("spec", "ephemeralContainers"), dry_run=True, security_context=True)
+ERA_EPHEMERAL_CONTAINERS = Era(
+    "ephemeral_containers", "EphemeralContainers", ("ephemeralContainers",), dry_run=False, security_context=False
+)
+ERA_UNSUPPORTED = Era("unsupported", None, (), dry_run=False, security_context=False)
+
+ERAS: t.Dict[str, Era] = {era.name: era for era in (ERA_POD, ERA_EPHEMERAL_CONTAINERS, ERA_UNSUPPORTED)}
+_BY_KIND: t.Dict[str, Era] = {era.kind: era for era in ERAS.values() if era.kind}
 
 # "v1.21.14-eks-18ef993" or "v1.30.0+k3s1": only major and minor matter.
 _GIT_VERSION_RE = re.compile(r"^v?(\d+)\.(\d+)")
@@ -35,7 +50,7 @@ _GIT_VERSION_RE = re.compile(r"^v?(\d+)\.(\d+)")
 _LEADING_INT_RE = re.compile(r"^(\d+)")
 
 
-def detect_era(api_v1_resource_list: dict[str, t.Any]) -> str:
+def detect_era(api_v1_resource_list: t.Any) -> Era:
     """Return the era from the JSON body of ``GET /api/v1`` (an APIResourceList).
 
     Raises ValueError when the body is not an APIResourceList or the subresource has a kind this
@@ -48,19 +63,14 @@ def detect_era(api_v1_resource_list: dict[str, t.Any]) -> str:
         if not isinstance(resource, dict) or resource.get("name") != SUBRESOURCE:
             continue
         kind = resource.get("kind")
-        if kind not in _KIND_TO_ERA:
+        if kind not in _BY_KIND:
             raise ValueError(
                 "discovery lists %s with kind %r; expected Pod (Kubernetes 1.22+) or "
                 "EphemeralContainers (1.16-1.21)" % (SUBRESOURCE, kind)
             )
-        return _KIND_TO_ERA[kind]
+        return _BY_KIND[kind]
     # Absent: older than 1.16, or the apiserver's EphemeralContainers gate is off (1.16-1.24).
     return ERA_UNSUPPORTED
-
-
-def supports_security_context(era: str) -> bool:
-    """Whether ephemeral containers may carry a securityContext (allowed from 1.22, k/k PR #99023)."""
-    return era == ERA_POD
 
 
 def parse_server_version(version_info: dict[str, t.Any]) -> tuple[int, int]:

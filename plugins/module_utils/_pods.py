@@ -82,6 +82,12 @@ def key(pod: t.Mapping[str, t.Any]) -> t.Tuple[str, str]:
     return meta.get("namespace", ""), meta.get("name", "")
 
 
+def pod_containers(pod: t.Mapping[str, t.Any]) -> t.List[t.Dict[str, t.Any]]:
+    """Regular and init containers: the ones an ephemeral container may target and may not be named after."""
+    spec = pod.get("spec") or {}
+    return [c for key in ("containers", "initContainers") for c in spec.get(key) or [] if isinstance(c, dict)]
+
+
 def namespace_present(api_client: t.Any, namespace: str) -> t.Optional[bool]:
     """True/False when the namespace can be checked, None when reading namespaces is not allowed."""
     try:

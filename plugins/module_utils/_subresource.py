@@ -18,13 +18,7 @@ import typing as t
 from dataclasses import dataclass
 
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils import _rest
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._era import (
-    ERA_EPHEMERAL_CONTAINERS,
-    ERA_POD,
-    ERA_UNSUPPORTED,
-    detect_era,
-    parse_server_version,
-)
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._era import Era, detect_era, parse_server_version
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._errors import (
     KubedebugError,
     Operation,
@@ -46,11 +40,7 @@ class ServerInfo:
     git_version: t.Optional[str]
     major: t.Optional[int]
     minor: t.Optional[int]
-    api_era: str
-
-    @property
-    def subresource_enabled(self) -> bool:
-        return self.api_era != ERA_UNSUPPORTED
+    era: Era
 
     @property
     def version(self) -> t.Optional[t.Tuple[int, int]]:
@@ -61,8 +51,8 @@ class ServerInfo:
             "git_version": self.git_version,
             "major": self.major,
             "minor": self.minor,
-            "api_era": self.api_era,
-            "subresource_enabled": self.subresource_enabled,
+            "api_era": self.era.name,
+            "subresource_enabled": self.era.served,
         }
 
 
@@ -86,11 +76,11 @@ def discover(api_client: t.Any) -> ServerInfo:
     except (ApiException, ValueError, TypeError):
         # /version is readable by everyone by default; when it is not, the era from discovery is enough.
         pass
-    return ServerInfo(git_version=git_version, major=major, minor=minor, api_era=era)
+    return ServerInfo(git_version=git_version, major=major, minor=minor, era=era)
 
 
 def require_enabled(server: ServerInfo) -> None:
-    if not server.subresource_enabled:
+    if not server.era.served:
         raise KubedebugError(feature_gate_message(server.version), feature_gate_off=True, server=server.as_dict())
 
 
@@ -111,34 +101,33 @@ def find_container(containers: t.Iterable[t.Mapping[str, t.Any]], name: str) -> 
 ORDER_DIRECTIVE = "$setElementOrder/ephemeralContainers"
 
 
-def patch_body(era: str, container: t.Mapping[str, t.Any], existing_names: t.Sequence[str] = ()) -> t.Dict[str, t.Any]:
+def patch_body(era: Era, container: t.Mapping[str, t.Any], existing_names: t.Sequence[str] = ()) -> t.Dict[str, t.Any]:
     """The strategic merge patch that appends ``container`` in ``era``.
 
     A merge-keyed list in a strategic merge patch puts the patch's items *first* and the server's
     other items after them, so without a directive the new container would be stored ahead of the
     existing ones. ``$setElementOrder`` (what kubectl's two-way merge patch carries) keeps the
     existing containers in place and the new one last; server items missing from the directive
-    (a concurrent writer's) are kept, not removed."""
+    (a concurrent writer's) are kept, not removed. Both eras' lists have patchStrategy=merge and
+    patchMergeKey=name."""
+    if not era.served:
+        raise KubedebugError(feature_gate_message())
     order = [{"name": name} for name in existing_names if name != container["name"]] + [{"name": container["name"]}]
-    entries = {ORDER_DIRECTIVE: order, "ephemeralContainers": [dict(container)]}
-    if era == ERA_POD:
-        return {"spec": entries}
-    if era == ERA_EPHEMERAL_CONTAINERS:
-        # v1.EphemeralContainers.ephemeralContainers has patchStrategy=merge, patchMergeKey=name.
-        return entries
-    raise KubedebugError(feature_gate_message())
+    body: t.Dict[str, t.Any] = {ORDER_DIRECTIVE: order, "ephemeralContainers": [dict(container)]}
+    for key in reversed(era.list_path[:-1]):
+        body = {key: body}
+    return body
 
 
-def verify_written(era: str, response: t.Mapping[str, t.Any], name: str) -> t.Dict[str, t.Any]:
+def verify_written(era: Era, response: t.Mapping[str, t.Any], name: str) -> t.Dict[str, t.Any]:
     """The stored entry for ``name`` in a write's response; raise when the write added nothing."""
-    expected_kind = "Pod" if era == ERA_POD else "EphemeralContainers"
     kind = response.get("kind")
-    stored = find_container(ephemeral_containers(response), name) if kind == expected_kind else None
+    stored = find_container(ephemeral_containers(response), name) if kind == era.kind else None
     if stored is None:
         raise KubedebugError(
             "The server answered 200 but did not add ephemeral container {0!r} (response kind {1!r}, expected {2!r}). "
             "This is an API era mismatch: a server before 1.22 ignores the 1.22+ patch shape and vice versa. "
-            "Nothing was changed.".format(name, kind, expected_kind),
+            "Nothing was changed.".format(name, kind, era.kind),
             era_mismatch=True,
         )
     return stored
@@ -150,7 +139,7 @@ def _path(namespace: str, pod: str) -> str:
 
 def add_container(
     api_client: t.Any,
-    era: str,
+    era: Era,
     namespace: str,
     pod: str,
     container: t.Mapping[str, t.Any],
@@ -162,7 +151,7 @@ def add_container(
     ``dry_run`` sends ``dryRun=All`` (1.22+ only): validation and admission run, nothing is stored.
     A 409 is retried once: strategic merge patches carry no resourceVersion, so a retry is safe.
     """
-    if dry_run and era != ERA_POD:
+    if dry_run and not era.dry_run:
         raise KubedebugError("Server-side dry run is only used with the Pod-kind API (1.22+).")
     query = [("dryRun", "All")] if dry_run else []
     op = Operation("patch", "pods/ephemeralcontainers", namespace, pod)

@@ -14,57 +14,32 @@ from __future__ import annotations
 
 import typing as t
 
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._era import (
-    ERA_EPHEMERAL_CONTAINERS,
-    ERAS,
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._defaults import parse_image_reference
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._era import Era
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._fields import (
+    ALLOWED_FIELDS,
+    FORBIDDEN_FIELDS,
+    MOUNT_PROPAGATIONS,
+    PULL_POLICIES,
+    TERMINATION_MESSAGE_POLICIES,
 )
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._naming import DNS1123_LABEL_RE, is_dns1123_label
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._options import option_for
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._pods import pod_containers
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._profiles import (
     PROFILES,
     PROFILES_CLEARING_SECURITY_CONTEXT,
 )
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._spec import (
-    DNS1123_LABEL_MAX,
-    DNS1123_LABEL_RE,
-    parse_image_reference,
-    pod_containers,
-)
 
 Container = t.Dict[str, t.Any]
 
-# k/k validation.go allowedEphemeralContainerFields (true entries), plus EphemeralContainer's own
-# targetContainerName. The apiserver checks an allow-list, so any other non-empty field is refused.
-ALLOWED_FIELDS = frozenset((
-    "name", "image", "command", "args", "workingDir", "envFrom", "env", "volumeMounts", "volumeDevices",
-    "terminationMessagePath", "terminationMessagePolicy", "imagePullPolicy", "securityContext",
-    "stdin", "stdinOnce", "tty", "targetContainerName",
-))
-# Container fields the apiserver knows and refuses on ephemeral containers.
-FORBIDDEN_FIELDS = frozenset((
-    "ports", "resources", "livenessProbe", "readinessProbe", "startupProbe", "lifecycle",
-    "resizePolicy", "restartPolicy", "restartPolicyRules",
-))
 # kubectl debug --custom: "name, command, image, lifecycle and volume devices are not modifiable via custom profile".
 CUSTOM_REFUSED_KEYS: tuple[str, ...] = ("name", "command", "image", "lifecycle", "volumeDevices")
 _CUSTOM_REFUSED_OPTION = {"name": "name", "command": "command", "image": "image"}
 
-# Container field -> the module option a user sets it with; other fields can only come from custom.
-_FIELD_OPTIONS = {
-    "name": "name", "image": "image", "command": "command", "args": "args", "env": "env",
-    "envFrom": "env_from", "workingDir": "working_dir", "targetContainerName": "target",
-    "volumeMounts": "volume_mounts", "imagePullPolicy": "image_pull_policy", "stdin": "stdin", "tty": "tty",
-    "securityContext": "security_context",
-}
-PULL_POLICIES: tuple[str, ...] = ("Always", "IfNotPresent", "Never")
-TERMINATION_MESSAGE_POLICIES: tuple[str, ...] = ("File", "FallbackToLogsOnError")
-MOUNT_PROPAGATIONS: tuple[str, ...] = ("None", "HostToContainer", "Bidirectional")
 _ENV_SOURCES = ("fieldRef", "resourceFieldRef", "configMapKeyRef", "secretKeyRef", "fileKeyRef")
 _ENV_FROM_SOURCES = ("configMapRef", "secretRef")
 MIRROR_ANNOTATION = "kubernetes.io/config.mirror"
-
-
-def option_for(field: str) -> str:
-    """The option name a container field is reported under."""
-    return _FIELD_OPTIONS.get(field, "custom.%s" % field)
 
 
 def _is_set(value: t.Any) -> bool:
@@ -72,10 +47,6 @@ def _is_set(value: t.Any) -> bool:
     if isinstance(value, dict):
         return any(_is_set(item) for item in value.values())
     return value not in (None, "", [], False)
-
-
-def is_dns1123_label(value: t.Any) -> bool:
-    return isinstance(value, str) and len(value) <= DNS1123_LABEL_MAX and bool(DNS1123_LABEL_RE.match(value))
 
 
 def _one_of(values: t.Iterable[str]) -> str:
@@ -246,13 +217,13 @@ def _validate_mounts(container: Container) -> list[str]:
     return errors
 
 
-def _validate_security_context(container: Container, era: str) -> list[str]:
+def _validate_security_context(container: Container, era: Era) -> list[str]:
     context = container.get("securityContext")
     if not _is_set(context):
         return []
-    # Forbidden through 1.21 ("SecurityContext is not allowed for ephemeral containers"); ERA_UNSUPPORTED
-    # is left alone because nothing will be written there.
-    if era == ERA_EPHEMERAL_CONTAINERS:
+    # Forbidden through 1.21 ("SecurityContext is not allowed for ephemeral containers"); an era that
+    # does not serve the subresource is left alone because nothing will be written there.
+    if era.served and not era.security_context:
         return [
             "security_context: ephemeral containers may have a securityContext only on Kubernetes 1.22+ and this "
             "cluster serves the 1.16-1.21 API; remove security_context and custom.securityContext and use "
@@ -274,13 +245,11 @@ def _validate_security_context(container: Container, era: str) -> list[str]:
     return errors
 
 
-def validate_container(container: Container, era: str) -> list[str]:
+def validate_container(container: Container, era: Era) -> list[str]:
     """Problems the apiserver would report for this ephemeral container, as option-level messages.
 
-    ``era`` decides whether a securityContext is allowed. With ERA_UNSUPPORTED the spec is still
-    checked; the caller must refuse to write anyway."""
-    if era not in ERAS:
-        raise ValueError("unknown era %r; expected one of %s" % (era, _one_of(ERAS)))
+    ``era`` decides whether a securityContext is allowed. In an era that does not serve the
+    subresource the spec is still checked; the caller must refuse to write anyway."""
     return (
         _validate_name_and_image(container)
         + _validate_fields(container)

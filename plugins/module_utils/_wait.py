@@ -23,7 +23,6 @@ try:
 except ImportError:  # handled by the module (missing_required_lib)
     ApiException = Exception  # type: ignore[assignment,misc]
 
-WAIT_RUNNING = "running"
 WAIT_TERMINATED = "terminated"
 
 # The kubelet never gets past these without a change to the spec, and an ephemeral container's

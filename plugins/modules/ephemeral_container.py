@@ -507,50 +507,10 @@ feature_gate_off:
 """
 
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._errors import KubedebugError
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._inject import Injector, early_problems
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._inject import Injector
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._module import KubedebugModule
-
-
-def argument_spec() -> dict:
-    return dict(
-        name=dict(type="str"),
-        name_prefix=dict(type="str", default="debugger"),
-        run_id=dict(type="str"),
-        image=dict(type="str", required=True),
-        command=dict(type="list", elements="str"),
-        args=dict(type="list", elements="str"),
-        env=dict(type="list", elements="dict"),
-        env_from=dict(type="list", elements="dict"),
-        working_dir=dict(type="str"),
-        target=dict(type="str"),
-        volume_mounts=dict(
-            type="list",
-            elements="dict",
-            options=dict(
-                name=dict(type="str", required=True),
-                mount_path=dict(type="str", required=True),
-                read_only=dict(type="bool", default=False),
-                mount_propagation=dict(type="str", choices=["None", "HostToContainer", "Bidirectional"]),
-                sub_path=dict(type="str"),
-                sub_path_expr=dict(type="str"),
-            ),
-        ),
-        mount_target_volumes=dict(type="bool", default=False),
-        image_pull_policy=dict(type="str", choices=["Always", "IfNotPresent", "Never"]),
-        stdin=dict(type="bool", default=False),
-        tty=dict(type="bool", default=False),
-        security_context=dict(type="dict"),
-        profile=dict(type="str", default="legacy", choices=["legacy", "general", "baseline", "restricted", "netadmin", "sysadmin"]),
-        custom=dict(type="dict"),
-        wait=dict(type="bool", default=False),
-        wait_for=dict(type="str", default="running", choices=["running", "terminated"]),
-        wait_timeout=dict(type="int", default=120),
-        logs=dict(type="bool", default=False),
-        logs_tail_lines=dict(type="int"),
-        max_concurrency=dict(type="int", default=5),
-        max_pods=dict(type="int"),
-        max_ephemeral_containers=dict(type="int"),
-    )
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._options import argument_spec
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._plan import early_problems
 
 
 def main() -> None:

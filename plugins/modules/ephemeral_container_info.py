@@ -176,6 +176,7 @@ import typing as t
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils import _logs, _pods, _wait
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._errors import KubedebugError
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._module import KubedebugModule
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._options import LOG_OPTIONS, Option, argument_spec
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._subresource import ephemeral_containers
 
 
@@ -202,10 +203,7 @@ def describe_pod(pod: t.Mapping[str, t.Any], name: t.Optional[str]) -> t.Dict[st
 
 
 def main() -> None:
-    wrapper = KubedebugModule(
-        dict(name=dict(type="str"), logs=dict(type="bool", default=False), logs_tail_lines=dict(type="int")),
-        supports_check_mode=True,
-    )
+    wrapper = KubedebugModule(argument_spec((Option("name", dict(type="str")),) + LOG_OPTIONS), supports_check_mode=True)
     params = wrapper.params
     selection = wrapper.selection(require_selector=False)
     try:

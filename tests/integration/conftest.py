@@ -14,6 +14,7 @@ import pytest
 
 from support import clusters
 from support.audit import AuditLog
+from support.ephemeral import delete_namespace
 from support.pods import new_namespace
 
 KEEP = os.environ.get("KUBEDEBUG_TESTBED_KEEP") == "1"
@@ -82,3 +83,19 @@ def namespace_in():
         return new_namespace(cluster.core(), prefix)
 
     return make
+
+
+@pytest.fixture
+def cluster(request: pytest.FixtureRequest) -> clusters.Cluster:
+    """The cluster a test file is about: the current era unless the file sets ``CLUSTER`` to the name
+    of another cluster fixture (``legacy_gate_on``, ...)."""
+    return request.getfixturevalue(getattr(request.module, "CLUSTER", "testbed_current"))
+
+
+@pytest.fixture
+def ns(cluster: clusters.Cluster, namespace_in, request: pytest.FixtureRequest):
+    """A fresh namespace on ``cluster`` (named after the test file), deleted afterwards."""
+    prefix = request.module.__name__.rsplit(".", 1)[-1].replace("test_", "").replace("_", "-")[:20].strip("-")
+    namespace = namespace_in(cluster, prefix)
+    yield namespace
+    delete_namespace(cluster, namespace)

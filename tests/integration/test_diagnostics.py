@@ -14,12 +14,10 @@ import time
 import uuid
 from pathlib import Path
 
-import pytest
 import yaml
 
 from support.ansible import REPO, environment
 from support.ephemeral import (
-    delete_namespace,
     ephemeral_names,
     ephemeral_specs,
     ephemeral_status,
@@ -32,18 +30,6 @@ from support.pods import IMAGES, create_and_wait, java_pod, tools_pod
 
 EXAMPLES = REPO / "docs" / "examples"
 GENERATOR = "kubedebug.ephemeral.diagnostics"
-
-
-@pytest.fixture
-def cluster(testbed_current):
-    return testbed_current
-
-
-@pytest.fixture
-def ns(testbed_current, namespace_in):
-    namespace = namespace_in(testbed_current, "diag")
-    yield namespace
-    delete_namespace(testbed_current, namespace)
 
 
 def diagnose(cluster, tmp_path: Path, targets: list[dict], run_id: str | None = None, connection: dict | None = None,

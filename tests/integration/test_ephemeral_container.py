@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import re
 
-import pytest
 
 from support.ephemeral import (
     only_result,
-    delete_namespace,
     ephemeral_names,
     ephemeral_specs,
     ephemeral_status,
@@ -24,18 +22,6 @@ from support.pods import IMAGES, JAVA_APP_UID, create_and_wait, java_pod, tools_
 
 TOOLS = IMAGES["tools"]
 SA_TOKEN_PATH = "/var/run/secrets/kubernetes.io/serviceaccount"
-
-
-@pytest.fixture
-def ns(testbed_current, namespace_in):
-    namespace = namespace_in(testbed_current, "ec")
-    yield namespace
-    delete_namespace(testbed_current, namespace)
-
-
-@pytest.fixture
-def cluster(testbed_current):
-    return testbed_current
 
 
 def test_inject_and_wait_running_then_the_same_task_writes_nothing(cluster, ns, audit_of):

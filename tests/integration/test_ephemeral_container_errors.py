@@ -10,7 +10,6 @@ import kubernetes
 import pytest
 
 from support.ephemeral import (
-    delete_namespace,
     ephemeral_names,
     raw_pod,
     run_ec,
@@ -25,18 +24,6 @@ from support.ephemeral import EC
 from support.pods import IMAGES, create_and_wait, tools_pod
 
 TOOLS = IMAGES["tools"]
-
-
-@pytest.fixture
-def cluster(testbed_current):
-    return testbed_current
-
-
-@pytest.fixture
-def ns(testbed_current, namespace_in):
-    namespace = namespace_in(testbed_current, "ec-err")
-    yield namespace
-    delete_namespace(testbed_current, namespace)
 
 
 def _label_namespace(cluster, namespace: str, level: str) -> None:

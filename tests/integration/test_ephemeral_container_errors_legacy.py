@@ -19,6 +19,8 @@ pytestmark = pytest.mark.legacy
 
 TOOLS = IMAGES["tools"]
 
+CLUSTER = "legacy_gate_on"  # see conftest.py
+
 
 def _failed(result: dict) -> str:
     assert result.get("failed") is True, result
@@ -42,18 +44,6 @@ def test_feature_gate_off_says_which_components_need_it(legacy_gate_off, namespa
         assert _failed(run_ec(cluster, {"namespace": ns, "pod": "web", "image": TOOLS}, check=True)) == msg
     finally:
         delete_namespace(cluster, ns)
-
-
-@pytest.fixture
-def cluster(legacy_gate_on):
-    return legacy_gate_on
-
-
-@pytest.fixture
-def ns(cluster, namespace_in):
-    namespace = namespace_in(cluster, "ecl-err")
-    yield namespace
-    delete_namespace(cluster, namespace)
 
 
 def test_not_found(cluster, ns, audit_of):

@@ -16,11 +16,6 @@ TOOLS = IMAGES["tools"]
 
 
 @pytest.fixture
-def cluster(testbed_current):
-    return testbed_current
-
-
-@pytest.fixture
 def namespaces(testbed_current, namespace_in):
     made: list[str] = []
 

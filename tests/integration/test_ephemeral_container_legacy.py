@@ -8,24 +8,14 @@ import re
 
 import pytest
 
-from support.ephemeral import delete_namespace, ephemeral_names, ephemeral_specs, ephemeral_status, only_result, raw_pod, run_ec
+from support.ephemeral import ephemeral_names, ephemeral_specs, ephemeral_status, only_result, raw_pod, run_ec
 from support.pods import IMAGES, create_and_wait, java_pod, tools_pod
 
 pytestmark = pytest.mark.legacy
 
 TOOLS = IMAGES["tools"]
 
-
-@pytest.fixture
-def cluster(legacy_gate_on):
-    return legacy_gate_on
-
-
-@pytest.fixture
-def ns(cluster, namespace_in):
-    namespace = namespace_in(cluster, "ecl")
-    yield namespace
-    delete_namespace(cluster, namespace)
+CLUSTER = "legacy_gate_on"  # see conftest.py
 
 
 def test_inject_and_wait_running_then_the_same_task_writes_nothing(cluster, ns, audit_of):

@@ -8,7 +8,7 @@ import subprocess
 import pytest
 
 from support.ansible import REPO
-from support.ephemeral import delete_namespace, only_result, run_ec, run_info
+from support.ephemeral import only_result, run_ec, run_info
 from support.pods import IMAGES, create_and_wait, tools_pod
 
 
@@ -21,13 +21,6 @@ def min_python() -> str:
                                text=True, check=True).stdout.strip()
     assert installed == floor, f"{python} has kubernetes {installed}, the floor is {floor}"
     return python
-
-
-@pytest.fixture
-def ns(testbed_current, namespace_in):
-    namespace = namespace_in(testbed_current, "minclient")
-    yield namespace
-    delete_namespace(testbed_current, namespace)
 
 
 def test_inject_wait_logs_rerun_and_info_with_the_oldest_client(testbed_current, ns, min_python):

@@ -13,7 +13,6 @@ from ansible_collections.kubedebug.ephemeral.plugins.module_utils._era import (
     ERA_UNSUPPORTED,
     detect_era,
     parse_server_version,
-    supports_security_context,
 )
 
 PODS = {"name": "pods", "kind": "Pod", "namespaced": True, "verbs": ["create", "get", "list"]}
@@ -46,11 +45,6 @@ def test_detect_era_rejects_non_resource_lists(body):
 def test_detect_era_rejects_unknown_kind():
     with pytest.raises(ValueError, match="kind 'Something'"):
         detect_era(discovery({"name": "pods/ephemeralcontainers", "kind": "Something"}))
-
-
-@pytest.mark.parametrize("era, expected", [(ERA_POD, True), (ERA_EPHEMERAL_CONTAINERS, False), (ERA_UNSUPPORTED, False)])
-def test_supports_security_context(era, expected):
-    assert supports_security_context(era) is expected
 
 
 @pytest.mark.parametrize(

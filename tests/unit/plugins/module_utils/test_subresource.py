@@ -144,7 +144,7 @@ def discovery(kind=None):
 def test_discover(kind, version, era, enabled, monkeypatch):
     monkeypatch.setattr(_rest, "request_json", Recorder(discovery(kind), version))
     server = _subresource.discover(None)
-    assert (server.api_era, server.subresource_enabled, server.git_version) == (era, enabled, version["gitVersion"])
+    assert (server.era, server.era.served, server.git_version) == (era, enabled, version["gitVersion"])
     if not enabled:
         with pytest.raises(KubedebugError, match=r"server 1\.21.*kube-apiserver AND every kubelet"):
             _subresource.require_enabled(server)
@@ -154,7 +154,7 @@ def test_discover_without_version_access(monkeypatch):
     forbidden = ApiException(status=403, reason="Forbidden")
     monkeypatch.setattr(_rest, "request_json", Recorder(discovery("Pod"), forbidden))
     server = _subresource.discover(None)
-    assert server.api_era == ERA_POD and server.version is None
+    assert server.era == ERA_POD and server.version is None
     assert server.as_dict()["git_version"] is None
 
 

@@ -184,11 +184,6 @@ def test_env_from_needs_one_source():
     assert message == "env_from[0]: needs exactly one of configMapRef or secretRef, found configMapRef, secretRef"
 
 
-def test_unknown_era():
-    with pytest.raises(ValueError, match="unknown era"):
-        validate_container(OK, "1.22")
-
-
 def test_errors_accumulate():
     bad = {"name": "X", "ports": [{"containerPort": 1}], "volumeMounts": [{"name": "v", "mountPath": "/v", "subPath": "s"}]}
     assert len(validate_container(bad, ERA_POD)) == 4  # name, image, ports, subPath

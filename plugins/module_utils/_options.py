@@ -1,0 +1,103 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) kubedebug.ephemeral contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The one table of ephemeral_container's options: each option's argument spec and, for the ones that
+describe the container, the API field it sets. The module's argument spec, building the container and
+naming the option behind a field in messages are all derived from it, so they cannot disagree."""
+
+from __future__ import annotations
+
+import typing as t
+from dataclasses import dataclass, field
+
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._fields import MOUNT_PROPAGATIONS, PULL_POLICIES
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._profiles import PROFILES
+
+
+@dataclass(frozen=True)
+class Option:
+    name: str
+    spec: t.Dict[str, t.Any]
+    # The container (or volume mount) field this option sets; None for options that steer the task.
+    api_field: t.Optional[str] = None
+    suboptions: t.Tuple["Option", ...] = field(default_factory=tuple)
+    minimum: t.Optional[int] = None  # for int options: the smallest value that makes sense
+
+    def argument_spec(self) -> t.Dict[str, t.Any]:
+        spec = dict(self.spec)
+        if self.suboptions:
+            spec["options"] = {sub.name: sub.argument_spec() for sub in self.suboptions}
+        return spec
+
+
+def _str(**extra: t.Any) -> t.Dict[str, t.Any]:
+    return dict(type="str", **extra)
+
+
+def _list_of(elements: str) -> t.Dict[str, t.Any]:
+    return dict(type="list", elements=elements)
+
+
+MOUNT_OPTIONS: t.Tuple[Option, ...] = (
+    Option("name", _str(required=True), "name"),
+    Option("mount_path", _str(required=True), "mountPath"),
+    Option("read_only", dict(type="bool", default=False), "readOnly"),
+    Option("mount_propagation", _str(choices=list(MOUNT_PROPAGATIONS)), "mountPropagation"),
+    # Not allowed for ephemeral containers; accepted only so validation can refuse them by name.
+    Option("sub_path", _str(), "subPath"),
+    Option("sub_path_expr", _str(), "subPathExpr"),
+)
+
+# Copied into the container as they are (after their option's type checks), in this order.
+CONTAINER_OPTIONS: t.Tuple[Option, ...] = (
+    Option("name", _str(), "name"),
+    Option("image", _str(required=True), "image"),
+    Option("command", _list_of("str"), "command"),
+    Option("args", _list_of("str"), "args"),
+    Option("env", _list_of("dict"), "env"),
+    Option("env_from", _list_of("dict"), "envFrom"),
+    Option("working_dir", _str(), "workingDir"),
+    Option("target", _str(), "targetContainerName"),
+    Option("volume_mounts", _list_of("dict"), "volumeMounts", suboptions=MOUNT_OPTIONS),
+    Option("image_pull_policy", _str(choices=list(PULL_POLICIES)), "imagePullPolicy"),
+    Option("stdin", dict(type="bool", default=False), "stdin"),
+    Option("tty", dict(type="bool", default=False), "tty"),
+    Option("security_context", dict(type="dict"), "securityContext"),
+)
+
+LOG_OPTIONS: t.Tuple[Option, ...] = (
+    Option("logs", dict(type="bool", default=False)),
+    Option("logs_tail_lines", dict(type="int"), minimum=0),
+)
+
+TASK_OPTIONS: t.Tuple[Option, ...] = (
+    Option("name_prefix", _str(default="debugger")),
+    Option("run_id", _str()),
+    Option("mount_target_volumes", dict(type="bool", default=False)),
+    Option("profile", _str(default="legacy", choices=list(PROFILES))),
+    Option("custom", dict(type="dict")),
+    Option("wait", dict(type="bool", default=False)),
+    Option("wait_for", _str(default="running", choices=["running", "terminated"])),
+    Option("wait_timeout", dict(type="int", default=120), minimum=0),
+    *LOG_OPTIONS,
+    Option("max_concurrency", dict(type="int", default=5), minimum=1),
+    Option("max_pods", dict(type="int"), minimum=0),
+    Option("max_ephemeral_containers", dict(type="int"), minimum=0),
+)
+
+OPTIONS: t.Tuple[Option, ...] = CONTAINER_OPTIONS + TASK_OPTIONS
+
+
+def argument_spec(options: t.Sequence[Option] = OPTIONS) -> t.Dict[str, t.Any]:
+    return {option.name: option.argument_spec() for option in options}
+
+
+# Container field -> the option a user sets it with; other fields can only come from custom.
+_OPTION_OF_FIELD: t.Dict[str, str] = {option.api_field: option.name for option in CONTAINER_OPTIONS if option.api_field}
+
+
+def option_for(api_field: str) -> str:
+    """The option a container field is reported under in messages."""
+    return _OPTION_OF_FIELD.get(api_field, "custom.%s" % api_field)

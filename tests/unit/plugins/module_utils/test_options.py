@@ -1,0 +1,64 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) kubedebug.ephemeral contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The options table is the one mapping between ephemeral_container's options and the API fields:
+the argument spec, the built container and the messages must all follow it."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils import _connection, _pods
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._build import build_container
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._fields import ALLOWED_FIELDS
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._options import (
+    CONTAINER_OPTIONS,
+    MOUNT_OPTIONS,
+    OPTIONS,
+    TASK_OPTIONS,
+    argument_spec,
+    option_for,
+)
+from ansible_collections.kubedebug.ephemeral.plugins.modules import ephemeral_container
+
+# A value per option type that build_container keeps (true, non-empty).
+SAMPLES = {"str": "x", "list": ["x"], "dict": {"runAsUser": 1}, "bool": True}
+SAMPLE_BY_OPTION = {"env": [{"name": "A", "value": "1"}], "env_from": [{"configMapRef": {"name": "c"}}],
+                    "volume_mounts": [{"name": "v", "mount_path": "/v"}], "image_pull_policy": "Never"}
+
+
+def test_every_option_in_the_table_is_a_container_field_or_steers_the_task():
+    names = [option.name for option in OPTIONS]
+    assert len(names) == len(set(names))
+    assert all(option.api_field for option in CONTAINER_OPTIONS)
+    assert not any(option.api_field for option in TASK_OPTIONS)
+
+
+@pytest.mark.parametrize("option", CONTAINER_OPTIONS, ids=lambda option: option.name)
+def test_each_container_option_sets_its_field(option):
+    value = SAMPLE_BY_OPTION.get(option.name, SAMPLES[option.spec["type"]])
+    built = build_container({"image": "busybox:1.36", "profile": "legacy", option.name: value})
+    assert option.api_field in built and option.api_field in ALLOWED_FIELDS
+    assert option_for(option.api_field) == option.name
+
+
+def test_mount_suboptions_map_to_volume_mount_fields():
+    mount = {sub.name: SAMPLES[sub.spec["type"]] for sub in MOUNT_OPTIONS}
+    mount["mount_propagation"] = "HostToContainer"
+    built = build_container({"image": "busybox:1.36", "volume_mounts": [mount]})
+    assert set(built["volumeMounts"][0]) == {sub.api_field for sub in MOUNT_OPTIONS}
+
+
+def test_the_module_takes_exactly_the_table_plus_the_shared_options():
+    documented = yaml.safe_load(ephemeral_container.DOCUMENTATION)["options"]
+    shared = set(_connection.CONNECTION_ARG_SPEC) | set(_pods.POD_SELECTION_ARG_SPEC)
+    assert set(documented) == set(argument_spec())
+    assert not shared & set(argument_spec())
+
+
+def test_fields_without_an_option_are_reported_under_custom():
+    assert option_for("stdinOnce") == "custom.stdinOnce"
+    assert option_for("targetContainerName") == "target"
