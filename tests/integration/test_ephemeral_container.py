@@ -10,6 +10,7 @@ import re
 
 
 from support.ephemeral import (
+    inject_shell,
     only_result,
     ephemeral_names,
     ephemeral_specs,
@@ -25,12 +26,8 @@ SA_TOKEN_PATH = "/var/run/secrets/kubernetes.io/serviceaccount"
 
 
 def test_inject_and_wait_running_then_the_same_task_writes_nothing(cluster, ns, audit_of):
-    create_and_wait(cluster.core(), ns, tools_pod("web"))
-    args = {"namespace": ns, "pod": "web", "name": "shell", "image": TOOLS, "command": ["sh"], "target": "app",
-            "stdin": True, "tty": True, "wait": True, "wait_timeout": 120}
     audit = audit_of(cluster)
-    first = run_ec(cluster, args)
-    entry = only_result(first)
+    args, first, entry = inject_shell(cluster, ns, TOOLS, audit)
     assert first["changed"] is True and entry["changed"] is True and entry["created"] is True
     assert first["api_era"] == "pod" and first["server_version"] == "v1.37.2"
     assert entry["container"] == "shell"

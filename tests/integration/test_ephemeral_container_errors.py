@@ -15,9 +15,8 @@ from support.ephemeral import (
     run_ec,
     server_and_ca,
     service_account_token,
-    static_pod_manifest,
+    static_pod,
     succeeded,
-    wait_for_pod,
 )
 from support.ansible import run_module
 from support.ephemeral import EC
@@ -237,11 +236,7 @@ def test_a_problem_in_one_selected_pod_means_no_pod_is_written(cluster, ns, audi
 
 
 def test_static_pod_is_refused_before_writing(cluster, ns, audit_of):
-    manifest = cluster.era.manifests_dir / f"kubedebug-it-{ns}.yaml"
-    mirror = f"static-{ns}-{cluster.era.node_name}"
-    manifest.write_text(static_pod_manifest(f"static-{ns}", ns, TOOLS))
-    try:
-        wait_for_pod(cluster, ns, mirror)
+    with static_pod(cluster, ns, TOOLS) as mirror:
         audit = audit_of(cluster)
         result = run_ec(cluster, {"namespace": ns, "pod": mirror, "image": TOOLS, "command": ["true"]})
         msg = _failed(result)
@@ -253,8 +248,6 @@ def test_static_pod_is_refused_before_writing(cluster, ns, audit_of):
                 mirror, ns, {"spec": {"ephemeralContainers": [{"name": "x", "image": TOOLS}]}})
         assert refused.value.status == 422
         assert "static pods do not support ephemeral containers" in refused.value.body
-    finally:
-        manifest.unlink(missing_ok=True)
 
 
 def test_wait_fails_at_once_when_the_image_can_never_be_pulled(cluster, ns):

@@ -10,8 +10,7 @@ from support.ephemeral import (
     ephemeral_names,
     raw_pod,
     run_ec,
-    static_pod_manifest,
-    wait_for_pod,
+    static_pod,
 )
 from support.pods import IMAGES, create_and_wait, tools_pod
 
@@ -85,14 +84,8 @@ def test_target_name_and_spec_conflicts(cluster, ns, audit_of):
 
 
 def test_static_pod_is_refused_although_this_server_would_accept_it(cluster, ns, audit_of):
-    manifest = cluster.era.manifests_dir / f"kubedebug-it-{ns}.yaml"
-    mirror = f"static-{ns}-{cluster.era.node_name}"
-    manifest.write_text(static_pod_manifest(f"static-{ns}", ns, TOOLS))
-    try:
-        wait_for_pod(cluster, ns, mirror)
+    with static_pod(cluster, ns, TOOLS) as mirror:
         audit = audit_of(cluster)
         msg = _failed(run_ec(cluster, {"namespace": ns, "pod": mirror, "image": TOOLS, "command": ["true"]}))
         assert f"pod {ns}/{mirror}: static pods do not support ephemeral containers" in msg
         assert audit.attempts(ns) == []
-    finally:
-        manifest.unlink(missing_ok=True)

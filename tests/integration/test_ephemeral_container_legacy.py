@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from support.ephemeral import ephemeral_names, ephemeral_specs, ephemeral_status, only_result, raw_pod, run_ec
+from support.ephemeral import ephemeral_names, inject_shell, ephemeral_specs, ephemeral_status, only_result, raw_pod, run_ec
 from support.pods import IMAGES, create_and_wait, java_pod, tools_pod
 
 pytestmark = pytest.mark.legacy
@@ -19,12 +19,8 @@ CLUSTER = "legacy_gate_on"  # see conftest.py
 
 
 def test_inject_and_wait_running_then_the_same_task_writes_nothing(cluster, ns, audit_of):
-    create_and_wait(cluster.core(), ns, tools_pod("web"))
-    args = {"namespace": ns, "pod": "web", "name": "shell", "image": TOOLS, "command": ["sh"], "target": "app",
-            "stdin": True, "tty": True, "wait": True, "wait_timeout": 120}
     audit = audit_of(cluster)
-    first = run_ec(cluster, args)
-    entry = only_result(first)
+    args, first, entry = inject_shell(cluster, ns, TOOLS, audit)
     assert first["api_era"] == "ephemeral_containers"
     assert first["server_version"].startswith("v1.21.")
     assert entry["created"] is True and entry["status"]["state"] == "running", entry["status"]

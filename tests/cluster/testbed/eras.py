@@ -20,6 +20,16 @@ IMAGES = {
 }
 
 
+class _Port:
+    """A listener of an era: 127.0.0.1:<era's port prefix><suffix>, e.g. 16443 for current's apiserver."""
+
+    def __init__(self, suffix: int) -> None:
+        self.suffix = suffix
+
+    def __get__(self, era: "Era", owner: type) -> int:
+        return era.port(self.suffix)
+
+
 @dataclasses.dataclass(frozen=True)
 class Era:
     name: str
@@ -65,29 +75,12 @@ class Era:
     def port(self, suffix: int) -> int:
         return self.port_prefix * 1000 + suffix
 
-    @property
-    def apiserver_port(self) -> int:
-        return self.port(443)
-
-    @property
-    def etcd_port(self) -> int:
-        return self.port(379)
-
-    @property
-    def kubelet_port(self) -> int:
-        return self.port(250)
-
-    @property
-    def kubelet_healthz_port(self) -> int:
-        return self.port(248)
-
-    @property
-    def scheduler_port(self) -> int:
-        return self.port(259)
-
-    @property
-    def controller_manager_port(self) -> int:
-        return self.port(257)
+    apiserver_port = _Port(443)
+    etcd_port = _Port(379)
+    kubelet_port = _Port(250)
+    kubelet_healthz_port = _Port(248)
+    scheduler_port = _Port(259)
+    controller_manager_port = _Port(257)
 
     @property
     def kubeconfig(self) -> Path:

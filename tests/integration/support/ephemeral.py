@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import kubernetes
 import yaml
 
 from support.ansible import run_module
+from support.pods import create_and_wait, tools_pod
 
 EC = "kubedebug.ephemeral.ephemeral_container"
 INFO = "kubedebug.ephemeral.ephemeral_container_info"
@@ -120,3 +122,28 @@ def only_result(result: dict) -> dict:
     assert not result.get("failed"), result.get("msg")
     assert len(result["results"]) == 1, result["results"]
     return result["results"][0]
+
+
+@contextlib.contextmanager
+def static_pod(cluster, namespace: str, image: str) -> Iterator[str]:
+    """A static pod in ``namespace`` from the era's manifests dir; yields its mirror pod's name and
+    removes the manifest afterwards."""
+    manifest = cluster.era.manifests_dir / f"kubedebug-it-{namespace}.yaml"
+    mirror = f"static-{namespace}-{cluster.era.node_name}"
+    manifest.write_text(static_pod_manifest(f"static-{namespace}", namespace, image))
+    try:
+        wait_for_pod(cluster, namespace, mirror)
+        yield mirror
+    finally:
+        manifest.unlink(missing_ok=True)
+
+
+def inject_shell(cluster, namespace: str, image: str, audit) -> tuple[dict, dict, dict]:
+    """Pod ``web`` and a named, waited-for shell in it; returns (args, task result, its one entry),
+    with ``audit`` marked just before the task."""
+    create_and_wait(cluster.core(), namespace, tools_pod("web"))
+    args = {"namespace": namespace, "pod": "web", "name": "shell", "image": image, "command": ["sh"], "target": "app",
+            "stdin": True, "tty": True, "wait": True, "wait_timeout": 120}
+    audit.mark()
+    result = run_ec(cluster, args)
+    return args, result, only_result(result)

@@ -10,6 +10,7 @@ import copy
 import pytest
 
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._defaults import apply_server_defaults, default_pull_policy, normalize, parse_image_reference
+from ansible_collections.kubedebug.ephemeral.tests.unit.plugins.module_utils.samples import BUILT, RETURNED
 
 DIGEST = "sha256:" + "0123456789abcdef" * 4
 
@@ -73,18 +74,6 @@ def test_apply_server_defaults_keeps_explicit_values_and_sets_no_mount_propagati
 
 
 # ---------------------------------------------------------------- normalize
-
-BUILT = {"name": "dbg", "image": "busybox:1.36", "command": ["sh"], "stdin": True, "tty": True,
-         "targetContainerName": "app", "volumeMounts": [{"name": "tmp", "mountPath": "/tmp"}],
-         "env": [{"name": "CPU", "valueFrom": {"resourceFieldRef": {"containerName": "app", "resource": "limits.cpu"}}}]}
-# What a 1.37 server returns for BUILT through ApiClient.sanitize_for_serialization.
-RETURNED = {"name": "dbg", "image": "busybox:1.36", "command": ["sh"], "stdin": True, "tty": True, "stdinOnce": False,
-            "targetContainerName": "app", "resources": {}, "imagePullPolicy": "IfNotPresent",
-            "terminationMessagePath": "/dev/termination-log", "terminationMessagePolicy": "File",
-            "volumeMounts": [{"name": "tmp", "mountPath": "/tmp", "readOnly": False}],
-            "env": [{"name": "CPU", "valueFrom": {"resourceFieldRef": {"containerName": "app", "resource": "limits.cpu", "divisor": "0"}}}],
-            "securityContext": {}, "ports": [], "workingDir": ""}
-
 
 def test_normalize_makes_built_and_returned_equal():
     assert normalize(BUILT) == normalize(RETURNED)

@@ -11,17 +11,7 @@ import re
 import pytest
 
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._naming import derive_name
-
-BUILT = {"name": "dbg", "image": "busybox:1.36", "command": ["sh"], "stdin": True, "tty": True,
-         "targetContainerName": "app", "volumeMounts": [{"name": "tmp", "mountPath": "/tmp"}],
-         "env": [{"name": "CPU", "valueFrom": {"resourceFieldRef": {"containerName": "app", "resource": "limits.cpu"}}}]}
-# What a 1.37 server returns for BUILT through ApiClient.sanitize_for_serialization.
-RETURNED = {"name": "dbg", "image": "busybox:1.36", "command": ["sh"], "stdin": True, "tty": True, "stdinOnce": False,
-            "targetContainerName": "app", "resources": {}, "imagePullPolicy": "IfNotPresent",
-            "terminationMessagePath": "/dev/termination-log", "terminationMessagePolicy": "File",
-            "volumeMounts": [{"name": "tmp", "mountPath": "/tmp", "readOnly": False}],
-            "env": [{"name": "CPU", "valueFrom": {"resourceFieldRef": {"containerName": "app", "resource": "limits.cpu", "divisor": "0"}}}],
-            "securityContext": {}, "ports": [], "workingDir": ""}
+from ansible_collections.kubedebug.ephemeral.tests.unit.plugins.module_utils.samples import BUILT, RETURNED
 
 
 def test_derive_name_is_deterministic_and_well_formed():
