@@ -87,19 +87,40 @@ def build_container(params: t.Dict[str, t.Any]) -> Container:
     return container
 
 
-def mounts_from_target(pod: t.Dict[str, t.Any], target: str) -> tuple[list[dict[str, t.Any]], list[str]]:
+# Where the kubelet mounts a pod's API credentials, also for the secret-based tokens before 1.24.
+SERVICE_ACCOUNT_TOKEN_PATH = "/var/run/secrets/kubernetes.io/serviceaccount"
+
+
+def service_account_token_volumes(pod: t.Mapping[str, t.Any]) -> t.Set[str]:
+    """Names of the pod's projected volumes that carry a service account token (``kube-api-access-*``)."""
+    names = set()
+    for volume in (pod.get("spec") or {}).get("volumes") or []:
+        sources = ((volume or {}).get("projected") or {}).get("sources") or []
+        if any(isinstance(source, dict) and source.get("serviceAccountToken") for source in sources):
+            names.add(volume.get("name"))
+    return names
+
+
+def mounts_from_target(
+    pod: t.Dict[str, t.Any], target: str, include_token: bool = False
+) -> tuple[list[dict[str, t.Any]], list[str]]:
     """The target container's volumeMounts, ready for an ephemeral container, and warnings.
 
     Mounts with subPath/subPathExpr are skipped with a warning: the apiserver forbids them on
     ephemeral containers (bind mounts that leak until the pod exits), and mounting the whole volume
-    instead would show a different tree at that path. A missing target gives no mounts; validation
-    reports it."""
+    instead would show a different tree at that path. Service account token mounts are left out
+    unless ``include_token``: they hand the pod's API credentials to the debug image, and their
+    volume names differ per replica, which would give every replica another derived name. A missing
+    target gives no mounts; validation reports it."""
     mounts: list[dict[str, t.Any]] = []
     warnings: list[str] = []
+    tokens = set() if include_token else service_account_token_volumes(pod)
     for container in pod_containers(pod):
         if container.get("name") != target:
             continue
         for mount in container.get("volumeMounts") or []:
+            if not include_token and (mount.get("name") in tokens or mount.get("mountPath") == SERVICE_ACCOUNT_TOKEN_PATH):
+                continue
             sub_field = next((name for name in ("subPath", "subPathExpr") if mount.get(name)), None)
             if sub_field:
                 warnings.append(

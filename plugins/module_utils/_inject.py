@@ -105,6 +105,8 @@ class Injector:
         plans = self.plan(selection, pods)
         self.apply(plans)
         failure = self.wait(plans, selection)
+        if self.params.get("fail_on_nonzero_exit") and not failure:
+            failure = _nonzero_exits(plans)
         results = [result_for(plan, self.logs_for(plan)) for plan in plans]
         errors = [p for p in plans if p.error]
         details: t.Dict[str, t.Any] = {}
@@ -127,3 +129,16 @@ def _error_line(plan: PodPlan) -> str:
     """The pod's error, prefixed with the pod unless the message already names it."""
     where = "{0}/{1}".format(plan.namespace, plan.pod)
     return plan.error if where in (plan.error or "") else "pod {0}: {1}".format(where, plan.error)
+
+
+def _nonzero_exits(plans: t.Sequence[PodPlan]) -> t.Optional[str]:
+    """fail_on_nonzero_exit: which containers ended with another exit code than 0."""
+    lines = []
+    for plan in plans:
+        summary = _wait.summarize(plan.status) or {}
+        if plan.action != SKIP and summary.get("state") == "terminated" and summary.get("exit_code") != 0:
+            lines.append("pod {0}/{1}: ephemeral container {2!r} exited with {3} ({4})".format(
+                plan.namespace, plan.pod, plan.name, summary.get("exit_code"), summary.get("reason") or "no reason"))
+    if not lines:
+        return None
+    return "{0} ephemeral container(s) exited with a non-zero code (fail_on_nonzero_exit=true): {1}".format(len(lines), " | ".join(lines))

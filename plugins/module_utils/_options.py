@@ -24,6 +24,9 @@ class Option:
     api_field: t.Optional[str] = None
     suboptions: t.Tuple["Option", ...] = field(default_factory=tuple)
     minimum: t.Optional[int] = None  # for int options: the smallest value that makes sense
+    # What leaving the option out means. An explicit empty value ("", [], {}) is refused, because the API
+    # cannot tell it from leaving the option out, which is rarely what an empty value was meant to say.
+    unset_means: str = "its default applies"
 
     def argument_spec(self) -> t.Dict[str, t.Any]:
         spec = dict(self.spec)
@@ -52,39 +55,41 @@ MOUNT_OPTIONS: t.Tuple[Option, ...] = (
 
 # Copied into the container as they are (after their option's type checks), in this order.
 CONTAINER_OPTIONS: t.Tuple[Option, ...] = (
-    Option("name", _str(), "name"),
+    Option("name", _str(), "name", unset_means="a name is derived from the spec"),
     Option("image", _str(required=True), "image"),
-    Option("command", _list_of("str"), "command"),
-    Option("args", _list_of("str"), "args"),
-    Option("env", _list_of("dict"), "env"),
-    Option("env_from", _list_of("dict"), "envFrom"),
-    Option("working_dir", _str(), "workingDir"),
-    Option("target", _str(), "targetContainerName"),
-    Option("volume_mounts", _list_of("dict"), "volumeMounts", suboptions=MOUNT_OPTIONS),
+    Option("command", _list_of("str"), "command", unset_means="the image's own entrypoint runs"),
+    Option("args", _list_of("str"), "args", unset_means="the image's default arguments (CMD) are used"),
+    Option("env", _list_of("dict"), "env", unset_means="no environment variables are added"),
+    Option("env_from", _list_of("dict"), "envFrom", unset_means="no environment sources are added"),
+    Option("working_dir", _str(), "workingDir", unset_means="the image's working directory is used"),
+    Option("target", _str(), "targetContainerName", unset_means="the container joins no container's process namespace"),
+    Option("volume_mounts", _list_of("dict"), "volumeMounts", suboptions=MOUNT_OPTIONS, unset_means="no volumes are mounted"),
     Option("image_pull_policy", _str(choices=list(PULL_POLICIES)), "imagePullPolicy"),
     Option("stdin", dict(type="bool", default=False), "stdin"),
     Option("tty", dict(type="bool", default=False), "tty"),
-    Option("security_context", dict(type="dict"), "securityContext"),
+    Option("security_context", dict(type="dict"), "securityContext", unset_means="only the profile sets a securityContext"),
 )
 
 LOG_OPTIONS: t.Tuple[Option, ...] = (
     Option("logs", dict(type="bool", default=False)),
-    Option("logs_tail_lines", dict(type="int"), minimum=0),
+    Option("logs_tail_lines", dict(type="int"), minimum=0, unset_means="the whole log is returned"),
 )
 
 TASK_OPTIONS: t.Tuple[Option, ...] = (
-    Option("name_prefix", _str(default="debugger")),
-    Option("run_id", _str()),
+    Option("name_prefix", _str(default="debugger"), unset_means="derived names start with debugger"),
+    Option("run_id", _str(), unset_means="no run id goes into the derived name, so every run finds the same container"),
     Option("mount_target_volumes", dict(type="bool", default=False)),
+    Option("mount_service_account_token", dict(type="bool", default=False)),
     Option("profile", _str(default="legacy", choices=list(PROFILES))),
-    Option("custom", dict(type="dict")),
+    Option("custom", dict(type="dict"), unset_means="nothing is merged over the container"),
     Option("wait", dict(type="bool", default=False)),
     Option("wait_for", _str(default="running", choices=["running", "terminated"])),
     Option("wait_timeout", dict(type="int", default=120), minimum=0),
+    Option("fail_on_nonzero_exit", dict(type="bool", default=False)),
     *LOG_OPTIONS,
     Option("max_concurrency", dict(type="int", default=5), minimum=1),
-    Option("max_pods", dict(type="int"), minimum=0),
-    Option("max_ephemeral_containers", dict(type="int"), minimum=0),
+    Option("max_pods", dict(type="int"), minimum=0, unset_means="any number of pods may match"),
+    Option("max_ephemeral_containers", dict(type="int"), minimum=0, unset_means="pods are never skipped for holding too many"),
 )
 
 OPTIONS: t.Tuple[Option, ...] = CONTAINER_OPTIONS + TASK_OPTIONS

@@ -16,6 +16,8 @@ from ansible_collections.kubedebug.ephemeral.plugins.module_utils._build import 
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._compare import spec_differences
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._era import ERA_POD, Era
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._naming import derive_name
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._option_checks import option_problems
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._options import OPTIONS
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._validate import (
     validate_against_pod,
     validate_container,
@@ -50,7 +52,7 @@ class PodPlan:
 
 def early_problems(params: t.Mapping[str, t.Any], era: Era = ERA_POD) -> t.List[str]:
     """Problems in the options and the container they describe, found without any API call."""
-    problems = validate_params(dict(params))
+    problems = option_problems(params, OPTIONS) + validate_params(dict(params))
     if problems:
         return problems
     return validate_container(build_container(dict(params)), era)
@@ -62,7 +64,7 @@ def plan_pod(params: t.Mapping[str, t.Any], pod: t.Mapping[str, t.Any], era: Era
     container = build_container(dict(params))
     warnings: t.List[str] = []
     if params.get("mount_target_volumes") and params.get("target"):
-        inherited, warnings = mounts_from_target(dict(pod), params["target"])
+        inherited, warnings = mounts_from_target(dict(pod), params["target"], bool(params.get("mount_service_account_token")))
         merged = merge_mounts(container.get("volumeMounts") or [], inherited)
         if merged:
             container["volumeMounts"] = merged

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils import _rest
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._errors import KubedebugError, Operation, translate
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._selectors import field_selector_problems, label_selector_problems
 
 try:
     from kubernetes.client.exceptions import ApiException
@@ -46,7 +47,7 @@ class Selection:
     @classmethod
     def from_params(cls, params: t.Mapping[str, t.Any]) -> "Selection":
         return cls(
-            namespace=params.get("namespace") or "default",
+            namespace="default" if params.get("namespace") is None else params["namespace"],
             pod=params.get("pod"),
             label_selectors=list(params.get("label_selectors") or []),
             field_selectors=list(params.get("field_selectors") or []),
@@ -67,8 +68,15 @@ class Selection:
 
 
 def selection_problems(selection: Selection, require_selector: bool) -> t.List[str]:
-    """Option combinations that do not name a clear set of pods."""
+    """Option values and combinations that do not name a clear set of pods."""
     problems = []
+    if selection.namespace == "":
+        problems.append("namespace: an empty string is not a namespace (it would silently mean 'default'); "
+                        "remove namespace for 'default', or name one")
+    if selection.pod == "":
+        problems.append("pod: an empty string is not a pod name; name the pod, or use label_selectors")
+    problems += label_selector_problems("label_selectors", selection.label_selectors)
+    problems += field_selector_problems("field_selectors", selection.field_selectors)
     has_selectors = bool(selection.label_selectors or selection.field_selectors)
     if selection.single and (has_selectors or selection.all_namespaces):
         problems.append("pod cannot be combined with label_selectors, field_selectors or all_namespaces")

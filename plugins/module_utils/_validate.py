@@ -84,6 +84,12 @@ def validate_params(params: dict[str, t.Any]) -> list[str]:
             "security_context would be ignored; use profile=legacy or general with security_context, or "
             "put the settings in custom.securityContext, which is applied after the profile" % profile
         )
+    if params.get("fail_on_nonzero_exit") and not (params.get("wait") and params.get("wait_for") == "terminated"):
+        errors.append("fail_on_nonzero_exit: an exit code is only known after the container ended; set wait=true and "
+                      "wait_for=terminated")
+    if params.get("mount_service_account_token") and not params.get("mount_target_volumes"):
+        errors.append("mount_service_account_token: only applies to the volumes mount_target_volumes copies; set "
+                      "mount_target_volumes=true (with target), or mount the token volume with volume_mounts")
     if params.get("mount_target_volumes") and not params.get("target"):
         errors.append("mount_target_volumes: needs target, the container whose volume mounts to copy; set target")
     prefix = params.get("name_prefix")
@@ -159,7 +165,9 @@ def _validate_env(container: Container) -> list[str]:
     for index, env in enumerate(container.get("env") or []):
         env = env if isinstance(env, dict) else {}
         where = "env[%d]" % index
-        if not _valid_env_name(env.get("name")):
+        if env.get("name") in (None, ""):
+            errors.append("%s: name is required; give every variable a name (and a value or valueFrom)" % where)
+        elif not _valid_env_name(env.get("name")):
             errors.append(
                 "%s: %r is not a valid variable name; use printable ASCII characters without '=' "
                 "(letters, digits, '_', '-' and '.' work on every Kubernetes version)" % (where, env.get("name"))

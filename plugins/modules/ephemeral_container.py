@@ -123,6 +123,17 @@ options:
       - This is what JVM tools need (C(jstack), C(jcmd)), because the attach socket lives in the target's C(/tmp).
       - Mounts with C(subPath) or C(subPathExpr) are skipped with a warning, because ephemeral containers may not use
         them. A mount in O(volume_mounts) at the same path wins.
+      - The target's service account token (the C(kube-api-access-*) volume at
+        C(/var/run/secrets/kubernetes.io/serviceaccount)) is left out unless O(mount_service_account_token=true), so
+        that the debug image does not get the pod's API credentials, and so that the replicas of one workload get the
+        same derived container name.
+    type: bool
+    default: false
+  mount_service_account_token:
+    description:
+      - With O(mount_target_volumes=true), also mount the target's service account token, giving the ephemeral
+        container the pod's API credentials. Only for tools that must call the API as the pod.
+      - Each pod's token volume has its own name, so the derived container name then differs between replicas.
     type: bool
     default: false
   image_pull_policy:
@@ -179,6 +190,16 @@ options:
     type: str
     choices: [running, terminated]
     default: running
+  fail_on_nonzero_exit:
+    description:
+      - Fail the task when a container ended with an exit code other than 0. Needs O(wait=true) and
+        O(wait_for=terminated).
+      - By default a non-zero exit code does not fail the task, because the code is the debugging tool's answer
+        (C(grep) finding nothing exits with 1); it is returned in RV(results[].status.exit_code). Scheduled runs that
+        must notice a failing tool set this to V(true).
+      - Either way every pod's result, logs included, is returned.
+    type: bool
+    default: false
   wait_timeout:
     description:
       - How many seconds to wait, for all pods together.
@@ -219,7 +240,8 @@ attributes:
     support: full
     details:
       - On Kubernetes 1.22 and later the write is sent as a server-side dry run (C(dryRun=All)), so validation and
-        admission (Pod Security, webhooks) run and nothing is stored.
+        admission (Pod Security, webhooks) run and nothing is stored. That request needs C(patch) on
+        C(pods/ephemeralcontainers) and is recorded in audit logs.
       - On 1.16 to 1.21 nothing is sent; C(changed) and RV(results[].spec) show what would be written.
       - C(changed) is true exactly when a real run would write.
   diff_mode:
@@ -241,7 +263,9 @@ notes:
     feature gate must be on in kube-apiserver and in every kubelet (default off up to 1.22); the
     kubedebug.ephemeral.feature_gates role enables it. securityContext needs 1.22 or later."
   - "RBAC: the credentials need C(patch) on C(pods/ephemeralcontainers) (not part of the built-in edit and admin roles),
-    C(get), C(list) and C(watch) on C(pods), and C(get) on C(pods/log) for O(logs)."
+    C(get), C(list) and C(watch) on C(pods), and C(get) on C(pods/log) for O(logs). Check mode on Kubernetes 1.22 and
+    later needs the same C(patch) permission: its server-side dry run is a real PATCH request (with C(dryRun=All)), and
+    it shows in the apiserver's audit log as one."
   - Pod Security admission re-checks the whole pod when an ephemeral container is added. In V(restricted) namespaces use
     O(profile=restricted).
 seealso:

@@ -176,6 +176,7 @@ import typing as t
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils import _logs, _pods, _wait
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._errors import KubedebugError
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._module import KubedebugModule
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._option_checks import option_problems
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._options import LOG_OPTIONS, Option, argument_spec
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._subresource import ephemeral_containers
 
@@ -203,8 +204,12 @@ def describe_pod(pod: t.Mapping[str, t.Any], name: t.Optional[str]) -> t.Dict[st
 
 
 def main() -> None:
-    wrapper = KubedebugModule(argument_spec((Option("name", dict(type="str")),) + LOG_OPTIONS), supports_check_mode=True)
+    options = (Option("name", dict(type="str"), unset_means="every ephemeral container is returned"),) + LOG_OPTIONS
+    wrapper = KubedebugModule(argument_spec(options), supports_check_mode=True)
     params = wrapper.params
+    problems = option_problems(params, options)
+    if problems:
+        wrapper.fail_problems(problems, "Invalid options; nothing was read")
     selection = wrapper.selection(require_selector=False)
     try:
         api_client, server = wrapper.connect()

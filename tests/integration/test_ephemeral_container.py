@@ -177,15 +177,35 @@ def test_jstack_in_a_jre_only_pod_through_the_target_tmp(cluster, ns):
                               "security_context": {"runAsUser": JAVA_APP_UID},
                               "wait": True, "wait_for": "terminated", "wait_timeout": 120, "logs": True})
     entry = only_result(result)
-    # Every mount of the target, the ServiceAccount token the admission plugin added to it included.
-    mounts = {m["mountPath"]: m for m in entry["spec"]["volumeMounts"]}
-    assert mounts["/tmp"] == {"name": "tmp", "mountPath": "/tmp"}
-    assert sorted(mounts) == ["/tmp", SA_TOKEN_PATH]
+    # The target's mounts, but not the ServiceAccount token the admission plugin added to it.
+    assert entry["spec"]["volumeMounts"] == [{"name": "tmp", "mountPath": "/tmp"}]
     assert entry["spec"]["securityContext"] == {"runAsUser": JAVA_APP_UID}
     assert entry["status"]["exit_code"] == 0, entry["logs"]
     assert "Full thread dump" in entry["logs"]
     assert '"kubedebug-worker-1"' in entry["logs"]
     assert entry["warnings"] == []
+
+
+def test_replicas_of_one_workload_get_one_name_and_no_api_token(cluster, ns):
+    # Each replica's token volume is kube-api-access-<random>: copied, it would hand the pod's API
+    # credentials to the debug image and give every replica another derived name.
+    core = cluster.core()
+    for name in ("web-1", "web-2"):
+        create_and_wait(core, ns, tools_pod(name, labels={"app": "web"}))
+    args = {"namespace": ns, "label_selectors": ["app=web"], "image": TOOLS, "target": "app",
+            "mount_target_volumes": True, "command": ["sh", "-c", "ls /var/run/secrets/kubernetes.io 2>&1; true"],
+            "run_id": "r1", "wait": True, "wait_for": "terminated", "logs": True}
+    result = run_ec(cluster, args)
+    assert not result.get("failed"), result.get("msg")
+    names = {entry["container"] for entry in result["results"]}
+    assert len(names) == 1, names
+    for entry in result["results"]:
+        assert "volumeMounts" not in entry["spec"], entry["spec"]
+        assert "No such file or directory" in entry["logs"], entry["logs"]
+    with_token = only_result(run_ec(cluster, {**args, "label_selectors": [], "pod": "web-1", "run_id": "r2",
+                                              "mount_service_account_token": True}))
+    assert [m["mountPath"] for m in with_token["spec"]["volumeMounts"]] == [SA_TOKEN_PATH]
+    assert "serviceaccount" in with_token["logs"]
 
 
 def test_mount_target_volumes_skips_sub_path_mounts_with_a_warning(cluster, ns):
@@ -200,7 +220,7 @@ def test_mount_target_volumes_skips_sub_path_mounts_with_a_warning(cluster, ns):
                               "mount_target_volumes": True, "command": ["cat", "/data/marker"],
                               "wait": True, "wait_for": "terminated", "logs": True})
     entry = only_result(result)
-    assert [m["mountPath"] for m in entry["spec"]["volumeMounts"]] == ["/data", SA_TOKEN_PATH]
+    assert [m["mountPath"] for m in entry["spec"]["volumeMounts"]] == ["/data"]
     assert entry["spec"]["volumeMounts"][0] == {"name": "data", "mountPath": "/data"}
     assert len(entry["warnings"]) == 1 and "subPath" in entry["warnings"][0] and "/etc/app" in entry["warnings"][0]
     assert any("subPath" in w for w in result.get("warnings", [])), result.get("warnings")

@@ -122,16 +122,21 @@ POD = {
 }
 
 
-def test_mounts_from_target_skips_sub_paths_with_warnings():
+def test_mounts_from_target_skips_sub_paths_with_warnings_and_the_token_silently():
     mounts, warnings = mounts_from_target(POD, "app")
-    assert mounts == [
-        {"name": "tmp", "mountPath": "/tmp"},
-        {"name": "token", "mountPath": "/var/run/secrets/kubernetes.io/serviceaccount", "readOnly": True},
-    ]
+    assert mounts == [{"name": "tmp", "mountPath": "/tmp"}]
     assert len(warnings) == 2
     assert "'cfg'" in warnings[0] and "/etc/app/app.conf" in warnings[0] and "subPath='app.conf'" in warnings[0]
     assert "subPathExpr='$(ENV)'" in warnings[1]
     assert all(warning.startswith("mount_target_volumes:") and "may not use" in warning for warning in warnings)
+
+
+def test_mounts_from_target_includes_the_token_when_asked():
+    mounts, _warnings = mounts_from_target(POD, "app", include_token=True)
+    assert mounts == [
+        {"name": "tmp", "mountPath": "/tmp"},
+        {"name": "token", "mountPath": "/var/run/secrets/kubernetes.io/serviceaccount", "readOnly": True},
+    ]
 
 
 def test_mounts_from_target_reads_init_containers_and_missing_targets():

@@ -43,3 +43,40 @@ def test_derived_name_is_pinned(era, version, options, expected):
 
 def test_golden_names_are_distinct():
     assert len({expected for _options, expected in GOLDEN}) == len(GOLDEN)
+
+
+def _replica(name: str, token_volume: str) -> dict:
+    """A Deployment replica: its app container mounts /tmp and its own projected API token volume."""
+    pod = make_pod(name, containers=[{"name": "app", "image": "distroless/app:1", "volumeMounts": [
+        {"name": "tmp", "mountPath": "/tmp"},
+        {"name": token_volume, "mountPath": "/var/run/secrets/kubernetes.io/serviceaccount", "readOnly": True}]}],
+        volumes=[{"name": "tmp", "emptyDir": {}}, {"name": token_volume, "projected": {"sources": [
+            {"serviceAccountToken": {"path": "token", "expirationSeconds": 3607}},
+            {"configMap": {"name": "kube-root-ca.crt", "items": [{"key": "ca.crt", "path": "ca.crt"}]}}]}}])
+    return pod
+
+
+JSTACK = {"image": "kubedebug.local/jdk:17", "command": ["jstack", "1"], "target": "app", "mount_target_volumes": True,
+          "run_id": "nightly-1"}
+
+
+@pytest.mark.parametrize("era,version", ERAS)
+def test_replicas_get_one_name_and_no_token_by_default(era, version):
+    server = FakeApiServer(era=era, version=version)
+    server.add(_replica("web-1", "kube-api-access-abcde"))
+    server.add(_replica("web-2", "kube-api-access-fghij"))
+    result = run_module(main, server, {"namespace": "shop", "label_selectors": ["app=web"], **JSTACK})
+    assert not result["failed"], result.get("msg")
+    # The same name as for a pod without any token volume: the token never enters the spec.
+    assert [entry["container"] for entry in result["results"]] == ["debugger-fe1152789c"] * 2
+    for entry in result["results"]:
+        assert [m["mountPath"] for m in entry["spec"]["volumeMounts"]] == ["/tmp"]
+
+
+def test_the_token_is_mounted_only_when_asked():
+    server = FakeApiServer()
+    server.add(_replica("web-1", "kube-api-access-abcde"))
+    result = run_module(main, server, {"namespace": "shop", "pod": "web-1", "mount_service_account_token": True, **JSTACK})
+    mounts = [m["mountPath"] for m in result["results"][0]["spec"]["volumeMounts"]]
+    assert mounts == ["/tmp", "/var/run/secrets/kubernetes.io/serviceaccount"]
+    assert result["results"][0]["container"] != "debugger-fe1152789c"

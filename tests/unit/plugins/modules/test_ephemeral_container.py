@@ -225,3 +225,50 @@ def test_wait_timeout_without_kubelet_status_names_the_gate():
 def test_no_wait_in_check_mode(server):
     run_module(main, server, dict(SHELL, wait=True), check_mode=True)
     assert not [r for r in server.requests if r[2].get("watch") == "true"]
+
+
+def _exits_with(server, code):
+    """The fake kubelet ends every new container with ``code``."""
+    original = server._list
+
+    def listing(namespace, query):
+        response = original(namespace, query)
+        for pod in server.pods.values():
+            for status in pod["status"].get("ephemeralContainerStatuses") or []:
+                status["state"]["terminated"]["exitCode"] = code
+                status["state"]["terminated"]["reason"] = "Error" if code else "Completed"
+        for event in response._events:
+            for status in event["object"]["status"].get("ephemeralContainerStatuses") or []:
+                status["state"]["terminated"].update(exitCode=code, reason="Error" if code else "Completed")
+        return response
+
+    server._list = listing
+
+
+TERMINATED = dict(SHELL, stdin=False, tty=False, wait=True, wait_for="terminated", logs=True)
+
+
+def test_a_nonzero_exit_is_reported_not_failed_by_default(server):
+    _exits_with(server, 3)
+    result = run_module(main, server, TERMINATED)
+    assert result["failed"] is False and result["results"][0]["status"]["exit_code"] == 3
+
+
+def test_fail_on_nonzero_exit_fails_with_every_result_kept(server):
+    _exits_with(server, 3)
+    result = run_module(main, server, dict(TERMINATED, fail_on_nonzero_exit=True))
+    assert result["failed"] is True
+    assert result["msg"] == ("1 ephemeral container(s) exited with a non-zero code (fail_on_nonzero_exit=true): "
+                             "pod shop/web: ephemeral container 'debug-shell' exited with 3 (Error)")
+    assert result["results"][0]["logs"] == "thread dump\n" and result["results"][0]["created"] is True
+
+
+def test_fail_on_nonzero_exit_passes_on_zero(server):
+    _exits_with(server, 0)
+    assert run_module(main, server, dict(TERMINATED, fail_on_nonzero_exit=True))["failed"] is False
+
+
+def test_fail_on_nonzero_exit_needs_wait_for_terminated(server):
+    result = run_module(main, server, dict(SHELL, fail_on_nonzero_exit=True))
+    assert result["failed"] is True and "fail_on_nonzero_exit: an exit code is only known after" in result["msg"]
+    assert server.patches() == []
