@@ -29,6 +29,9 @@ class Era:
     list_path: t.Tuple[str, ...]  # where the ephemeral container list sits in that object
     dry_run: bool  # the module sends dryRun=All in check mode (the 1.16-1.21 path stays unsent by us)
     security_context: bool  # ephemeral containers may carry a securityContext (k/k PR #99023, 1.22)
+    # PodSpec.ephemeralContainers is omitempty (absent when empty); EphemeralContainers.ephemeralContainers
+    # has no omitempty, so that list is always there, [] when empty.
+    list_omitted_when_empty: bool = True
 
     @property
     def served(self) -> bool:
@@ -37,7 +40,8 @@ class Era:
 
 ERA_POD = Era("pod", "Pod", ("spec", "ephemeralContainers"), dry_run=True, security_context=True)
 ERA_EPHEMERAL_CONTAINERS = Era(
-    "ephemeral_containers", "EphemeralContainers", ("ephemeralContainers",), dry_run=False, security_context=False
+    "ephemeral_containers", "EphemeralContainers", ("ephemeralContainers",), dry_run=False, security_context=False,
+    list_omitted_when_empty=False,
 )
 ERA_UNSUPPORTED = Era("unsupported", None, (), dry_run=False, security_context=False)
 

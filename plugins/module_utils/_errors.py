@@ -22,6 +22,10 @@ _PSA_RE = re.compile(r'violates PodSecurity "(?P<level>[^"]+)": (?P<reasons>.*)$
 _TOP_LEVEL_COMMA = re.compile(r",\s*(?![^()]*\))")
 
 
+# Statuses after which the same request may be sent again: unreachable (0), throttled, restarting.
+TRANSIENT_STATUSES = frozenset((0, 429, 500, 502, 503, 504))
+
+
 class KubedebugError(Exception):
     """A failure with a user-facing message and extra result keys for ``fail_json``."""
 
@@ -212,3 +216,9 @@ def translate(exc: t.Any, op: Operation, namespace_exists: t.Optional[bool] = No
 
 def is_conflict(exc: t.Any) -> bool:
     return getattr(exc, "status", None) == 409
+
+
+def is_transient(error: t.Any) -> bool:
+    """For an ApiException or a KubedebugError made from one: may the same request be tried again?"""
+    status = error.result.get("status") if isinstance(error, KubedebugError) else getattr(error, "status", None)
+    return status in TRANSIENT_STATUSES

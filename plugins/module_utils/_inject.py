@@ -13,28 +13,46 @@ from __future__ import annotations
 
 import typing as t
 
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils import _logs, _pods, _subresource, _wait
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils import _logs, _pods, _subresource, _wait, _write
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._compare import spec_differences
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._defaults import normalize
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._errors import KubedebugError
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._era import Era
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._plan import CREATE, SKIP, PodPlan, plan_pod
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._plan import CREATE, EXISTS, SKIP, PodPlan, plan_pod
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._result import diff_for, result_for
 
 
 def write(api_client: t.Any, era: Era, plan: PodPlan, check_mode: bool) -> PodPlan:
-    """Perform (or, in check mode, rehearse) the plan's write; fills ``plan.stored``/``plan.status``."""
+    """Perform (or, in check mode, rehearse) the plan's write; fills ``plan.stored``/``plan.status``.
+
+    When another writer added a container of this name meanwhile, the plan turns into EXISTS (same
+    spec) or fails with the immutability message (another spec), exactly as if we had read it first."""
     if plan.action != CREATE:
         return plan
     if check_mode and not era.dry_run:
         # The 1.16-1.21 API gets no dry run from us: report what would be stored, write nothing.
         plan.stored = normalize(plan.container)
         return plan
-    stored, response = _subresource.add_container(
-        api_client, era, plan.namespace, plan.pod, plan.container, dry_run=check_mode, existing_names=[c.get("name") for c in plan.before]
-    )
-    plan.stored = stored
-    if response.get("kind") == "Pod":
-        plan.status = _wait.container_status(response, plan.name)
+    written = _write.add_container(api_client, era, plan.namespace, plan.pod, plan.container, plan.before, dry_run=check_mode)
+    plan.before = written.before
+    plan.status = _wait.container_status(written.response, plan.name) if written.response.get("kind") == "Pod" else None
+    if written.created:
+        plan.stored = written.stored
+        if written.uncertain:
+            plan.warnings.append(
+                "the connection broke after the write to {0}/{1} was sent; container {2!r} is there now, most likely "
+                "from this write".format(plan.namespace, plan.pod, plan.name))
+        return plan
+    differences = spec_differences(plan.container, written.stored)
+    if differences:
+        raise KubedebugError(
+            "Pod {0}/{1}: ephemeral container {2!r} was added by someone else meanwhile, with a different spec, and "
+            "ephemeral containers cannot be changed or removed. Use another name (or run_id), or recreate the pod. "
+            "Differences: {3}".format(plan.namespace, plan.pod, plan.name, "; ".join(differences)),
+            immutable_conflict=True,
+        )
+    plan.action = EXISTS
+    plan.existing = written.stored
     return plan
 
 

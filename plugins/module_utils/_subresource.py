@@ -24,6 +24,7 @@ from ansible_collections.kubedebug.ephemeral.plugins.module_utils._errors import
     Operation,
     feature_gate_message,
     is_conflict,
+    parse_status,
     translate,
 )
 
@@ -32,7 +33,6 @@ try:
 except ImportError:  # handled by the module (missing_required_lib)
     ApiException = Exception  # type: ignore[assignment,misc]
 
-SMP = "application/strategic-merge-patch+json"
 
 
 @dataclass(frozen=True)
@@ -98,25 +98,31 @@ def find_container(containers: t.Iterable[t.Mapping[str, t.Any]], name: str) -> 
     return None
 
 
-ORDER_DIRECTIVE = "$setElementOrder/ephemeralContainers"
+JSON_PATCH = "application/json-patch+json"
 
 
-def patch_body(era: Era, container: t.Mapping[str, t.Any], existing_names: t.Sequence[str] = ()) -> t.Dict[str, t.Any]:
-    """The strategic merge patch that appends ``container`` in ``era``.
+def patch_body(era: Era, container: t.Mapping[str, t.Any], before: t.Sequence[t.Mapping[str, t.Any]]) -> t.List[t.Dict[str, t.Any]]:
+    """The RFC 6902 JSON patch that appends ``container`` to the list ``before``, if the list is still
+    ``before``: its ``test`` operation makes the apiserver refuse (422) a write based on a stale read,
+    so two writers never both believe they added the same container, and a retried write after a
+    broken connection can never add it twice. Appending with ``-`` keeps existing containers in place.
 
-    A merge-keyed list in a strategic merge patch puts the patch's items *first* and the server's
-    other items after them, so without a directive the new container would be stored ahead of the
-    existing ones. ``$setElementOrder`` (what kubectl's two-way merge patch carries) keeps the
-    existing containers in place and the new one last; server items missing from the directive
-    (a concurrent writer's) are kept, not removed. Both eras' lists have patchStrategy=merge and
-    patchMergeKey=name."""
+    A JSON patch cannot add to a list that is absent, so on a Pod without ephemeral containers the
+    whole list is added (the reference's "add operation does not apply" trap)."""
     if not era.served:
         raise KubedebugError(feature_gate_message())
-    order = [{"name": name} for name in existing_names if name != container["name"]] + [{"name": container["name"]}]
-    body: t.Dict[str, t.Any] = {ORDER_DIRECTIVE: order, "ephemeralContainers": [dict(container)]}
-    for key in reversed(era.list_path[:-1]):
-        body = {key: body}
-    return body
+    path = "/" + "/".join(era.list_path)
+    current = [dict(item) for item in before]
+    if current or not era.list_omitted_when_empty:
+        return [{"op": "test", "path": path, "value": current}, {"op": "add", "path": path + "/-", "value": dict(container)}]
+    return [{"op": "test", "path": path, "value": None}, {"op": "add", "path": path, "value": [dict(container)]}]
+
+
+def is_stale(exc: t.Any) -> bool:
+    """The apiserver refused a patch because its ``test`` no longer holds (422 "testing value ... failed"),
+    or a write conflicted: read again and decide again."""
+    status = getattr(exc, "status", None)
+    return is_conflict(exc) or (status == 422 and "testing value" in (parse_status(exc).get("message") or ""))
 
 
 def verify_written(era: Era, response: t.Mapping[str, t.Any], name: str) -> t.Dict[str, t.Any]:
@@ -133,35 +139,5 @@ def verify_written(era: Era, response: t.Mapping[str, t.Any], name: str) -> t.Di
     return stored
 
 
-def _path(namespace: str, pod: str) -> str:
+def path(namespace: str, pod: str) -> str:
     return "/api/v1/namespaces/{0}/pods/{1}/ephemeralcontainers".format(namespace, pod)
-
-
-def add_container(
-    api_client: t.Any,
-    era: Era,
-    namespace: str,
-    pod: str,
-    container: t.Mapping[str, t.Any],
-    dry_run: bool = False,
-    existing_names: t.Sequence[str] = (),
-) -> t.Tuple[t.Dict[str, t.Any], t.Dict[str, t.Any]]:
-    """Append ``container`` after the pod's ``existing_names``; return (stored entry, raw response).
-
-    ``dry_run`` sends ``dryRun=All`` (1.22+ only): validation and admission run, nothing is stored.
-    A 409 is retried once: strategic merge patches carry no resourceVersion, so a retry is safe.
-    """
-    if dry_run and not era.dry_run:
-        raise KubedebugError("Server-side dry run is only used with the Pod-kind API (1.22+).")
-    query = [("dryRun", "All")] if dry_run else []
-    op = Operation("patch", "pods/ephemeralcontainers", namespace, pod)
-    body = patch_body(era, container, existing_names)
-    for attempt in (1, 2):
-        try:
-            response = _rest.request_json(api_client, "PATCH", _path(namespace, pod), query=query, body=body, content_type=SMP)
-            break
-        except ApiException as exc:
-            if attempt == 1 and is_conflict(exc):
-                continue
-            raise translate(exc, op) from exc
-    return verify_written(era, response, container["name"]), response

@@ -15,13 +15,18 @@ import typing as t
 from dataclasses import dataclass
 
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils import _rest
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._errors import KubedebugError, Operation, translate
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._errors import KubedebugError, Operation, is_transient, translate
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._pods import list_pods_versioned
 
 try:
     from kubernetes.client.exceptions import ApiException
 except ImportError:  # handled by the module (missing_required_lib)
     ApiException = Exception  # type: ignore[assignment,misc]
+
+try:
+    from urllib3.exceptions import HTTPError as TransportError
+except ImportError:  # comes with kubernetes
+    TransportError = OSError  # type: ignore[assignment,misc]
 
 WAIT_TERMINATED = "terminated"
 
@@ -160,6 +165,7 @@ class _NamespaceWatch:
         # One pod: watch just it. Many: reuse the selector that chose them, filter the rest locally.
         self.field_selector = "metadata.name={0}".format(next(iter(pods))) if len(pods) == 1 else ""
         self.label_selector = "" if len(pods) == 1 else label_selector
+        self.interruptions = 0  # broken watches and unreachable moments survived
 
     def observe(self, pod: t.Mapping[str, t.Any], deleted: bool = False) -> None:
         name = (pod.get("metadata") or {}).get("name")
@@ -204,18 +210,30 @@ class _NamespaceWatch:
                 self.observe(event.get("object") or {}, deleted=event.get("type") == "DELETED")
                 if not self.pending:
                     return
+        except (TransportError, OSError, ValueError):
+            # The stream broke (apiserver restarting) or a line came cut: list again.
+            self.interruptions += 1
+            return
         finally:
             # Closing first: a half-read watch stream must not go back into the connection pool.
             response.close()
             response.release_conn()
 
-    def run(self, deadline: float, clock: t.Callable[[], float]) -> None:
+    def run(self, deadline: float, clock: t.Callable[[], float], sleep: t.Callable[[float], None] = time.sleep) -> None:
+        """Until every target is done or the deadline passes. An apiserver that restarts or a watch
+        that breaks meanwhile is waited for: list again once it answers (the kubelet keeps working)."""
         while self.pending:
-            resource_version = self.relist()
-            left = deadline - clock()
-            if not self.pending or left <= 0:
-                return
-            self.watch_once(resource_version, max(1, int(math.ceil(left))))
+            try:
+                resource_version = self.relist()
+                left = deadline - clock()
+                if not self.pending or left <= 0:
+                    return
+                self.watch_once(resource_version, max(1, int(math.ceil(left))))
+            except KubedebugError as exc:
+                if not is_transient(exc) or clock() >= deadline:
+                    raise
+                self.interruptions += 1
+                sleep(1.0)
 
 
 def wait_for_containers(
@@ -225,6 +243,7 @@ def wait_for_containers(
     timeout: float,
     label_selector: str = "",
     clock: t.Callable[[], float] = time.monotonic,
+    sleep: t.Callable[[float], None] = time.sleep,
 ) -> t.Dict[Target, t.Optional[t.Dict[str, t.Any]]]:
     """Wait for every target; return the raw container status per target. Raise :class:`WaitTimeout`
     when some are not done by ``timeout`` seconds (one deadline for the whole run)."""
@@ -238,7 +257,7 @@ def wait_for_containers(
         watch = _NamespaceWatch(api_client, namespace, by_namespace[namespace], wait_for, label_selector)
         try:
             if clock() < deadline:
-                watch.run(deadline, clock)
+                watch.run(deadline, clock, sleep)
             else:
                 watch.relist()  # out of time: one last look so the error shows the real state
         except WaitFailed:

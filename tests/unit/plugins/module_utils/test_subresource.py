@@ -13,24 +13,10 @@ from kubernetes.client.exceptions import ApiException
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils import _rest, _subresource
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._era import ERA_EPHEMERAL_CONTAINERS, ERA_POD, ERA_UNSUPPORTED
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._errors import KubedebugError
+from ansible_collections.kubedebug.ephemeral.tests.unit.plugins.module_utils.recorder import Recorder
 
 EC = {"name": "debugger-1", "image": "busybox:1.36", "command": ["sh"]}
 STORED = dict(EC, imagePullPolicy="IfNotPresent", terminationMessagePath="/dev/termination-log", terminationMessagePolicy="File", resources={})
-
-
-class Recorder:
-    """Stands in for _rest.request_json: records calls, answers from a list (or raises)."""
-
-    def __init__(self, *answers):
-        self.answers = list(answers)
-        self.calls = []
-
-    def __call__(self, api_client, method, path, **kwargs):
-        self.calls.append((method, path, kwargs))
-        answer = self.answers.pop(0)
-        if isinstance(answer, Exception):
-            raise answer
-        return answer
 
 
 def conflict():
@@ -40,13 +26,35 @@ def conflict():
 
 
 def test_patch_bodies_per_era():
-    order = {"$setElementOrder/ephemeralContainers": [{"name": "a"}, {"name": "b"}, {"name": EC["name"]}]}
-    assert _subresource.patch_body(ERA_POD, EC, ["a", "b"]) == {"spec": {"ephemeralContainers": [EC], **order}}
-    assert _subresource.patch_body(ERA_EPHEMERAL_CONTAINERS, EC, ["a", "b"]) == {"ephemeralContainers": [EC], **order}
-    # Without existing containers the directive names just the new one.
-    assert _subresource.patch_body(ERA_POD, EC)["spec"]["$setElementOrder/ephemeralContainers"] == [{"name": EC["name"]}]
+    before = [{"name": "a", "image": "x"}]
+    assert _subresource.patch_body(ERA_POD, EC, before) == [
+        {"op": "test", "path": "/spec/ephemeralContainers", "value": before},
+        {"op": "add", "path": "/spec/ephemeralContainers/-", "value": EC}]
+    assert _subresource.patch_body(ERA_EPHEMERAL_CONTAINERS, EC, before) == [
+        {"op": "test", "path": "/ephemeralContainers", "value": before},
+        {"op": "add", "path": "/ephemeralContainers/-", "value": EC}]
+
+
+def test_patch_bodies_for_a_pod_without_ephemeral_containers():
+    # PodSpec omits the empty list, and a JSON patch cannot append to an absent list: test that it is
+    # still absent and add the whole list. EphemeralContainers always has its list.
+    assert _subresource.patch_body(ERA_POD, EC, []) == [
+        {"op": "test", "path": "/spec/ephemeralContainers", "value": None},
+        {"op": "add", "path": "/spec/ephemeralContainers", "value": [EC]}]
+    assert _subresource.patch_body(ERA_EPHEMERAL_CONTAINERS, EC, []) == [
+        {"op": "test", "path": "/ephemeralContainers", "value": []},
+        {"op": "add", "path": "/ephemeralContainers/-", "value": EC}]
     with pytest.raises(KubedebugError, match="disabled"):
-        _subresource.patch_body(ERA_UNSUPPORTED, EC)
+        _subresource.patch_body(ERA_UNSUPPORTED, EC, [])
+
+
+def test_stale_test_and_conflicts_are_recognised():
+    failed = ApiException(status=422, reason="Unprocessable Entity")
+    failed.body = json.dumps({"kind": "Status", "code": 422, "message": "testing value /spec/ephemeralContainers failed: test failed"})
+    invalid = ApiException(status=422, reason="Unprocessable Entity")
+    invalid.body = json.dumps({"kind": "Status", "code": 422, "message": "Pod \"web\" is invalid: spec.ephemeralContainers[0].name"})
+    assert _subresource.is_stale(failed) and _subresource.is_stale(conflict())
+    assert not _subresource.is_stale(invalid)
 
 
 def test_verify_accepts_a_pod_that_holds_the_container():
@@ -72,61 +80,6 @@ def test_verify_refuses_a_200_that_added_nothing(era, response):
     with pytest.raises(KubedebugError, match="answered 200 but did not add") as info:
         _subresource.verify_written(era, response, "debugger-1")
     assert info.value.result["era_mismatch"] is True
-
-
-def test_add_container_sends_a_strategic_merge_patch(monkeypatch):
-    recorder = Recorder({"kind": "Pod", "spec": {"ephemeralContainers": [STORED]}})
-    monkeypatch.setattr(_rest, "request_json", recorder)
-    stored, _response = _subresource.add_container(None, ERA_POD, "shop", "web", EC)
-    assert stored == STORED
-    method, path, kwargs = recorder.calls[0]
-    assert (method, path) == ("PATCH", "/api/v1/namespaces/shop/pods/web/ephemeralcontainers")
-    assert kwargs["content_type"] == "application/strategic-merge-patch+json"
-    assert kwargs["body"] == {"spec": {"ephemeralContainers": [EC], "$setElementOrder/ephemeralContainers": [{"name": EC["name"]}]}}
-    assert kwargs["query"] == []
-
-
-def test_add_container_dry_run(monkeypatch):
-    recorder = Recorder({"kind": "Pod", "spec": {"ephemeralContainers": [STORED]}})
-    monkeypatch.setattr(_rest, "request_json", recorder)
-    _subresource.add_container(None, ERA_POD, "shop", "web", EC, dry_run=True)
-    assert recorder.calls[0][2]["query"] == [("dryRun", "All")]
-
-
-def test_no_dry_run_in_the_legacy_era(monkeypatch):
-    recorder = Recorder()
-    monkeypatch.setattr(_rest, "request_json", recorder)
-    with pytest.raises(KubedebugError):
-        _subresource.add_container(None, ERA_EPHEMERAL_CONTAINERS, "shop", "web", EC, dry_run=True)
-    assert recorder.calls == []
-
-
-def test_legacy_write_with_unverified_answer_raises(monkeypatch):
-    monkeypatch.setattr(_rest, "request_json", Recorder({"kind": "EphemeralContainers", "ephemeralContainers": []}))
-    with pytest.raises(KubedebugError, match="API era mismatch"):
-        _subresource.add_container(None, ERA_EPHEMERAL_CONTAINERS, "shop", "web", EC)
-
-
-def test_conflict_is_retried_once(monkeypatch):
-    recorder = Recorder(conflict(), {"kind": "Pod", "spec": {"ephemeralContainers": [STORED]}})
-    monkeypatch.setattr(_rest, "request_json", recorder)
-    assert _subresource.add_container(None, ERA_POD, "shop", "web", EC)[0] == STORED
-    assert len(recorder.calls) == 2
-
-
-def test_second_conflict_fails(monkeypatch):
-    monkeypatch.setattr(_rest, "request_json", Recorder(conflict(), conflict()))
-    with pytest.raises(KubedebugError, match="even after one retry"):
-        _subresource.add_container(None, ERA_POD, "shop", "web", EC)
-
-
-def test_gate_off_404_on_write(monkeypatch):
-    exc = ApiException(status=404, reason="Not Found")
-    exc.body = json.dumps({"kind": "Status", "code": 404, "reason": "NotFound", "details": {},
-                           "message": "the server could not find the requested resource"})
-    monkeypatch.setattr(_rest, "request_json", Recorder(exc))
-    with pytest.raises(KubedebugError, match="feature-gates=EphemeralContainers=true"):
-        _subresource.add_container(None, ERA_POD, "shop", "web", EC)
 
 
 def discovery(kind=None):

@@ -191,3 +191,56 @@ def test_watch_error_event_relists(cluster):
                              [{"type": "MODIFIED", "object": pod(statuses=[RUNNING])}]])
     _wait.wait_for_containers(None, [_wait.Target("shop", "web", "dbg")], "running", 30)
     assert len(fake.watch_queries) == 2
+
+
+class BrokenStream(FakeStream):
+    """A watch whose connection drops after its events (the apiserver was killed)."""
+
+    def stream(self, amt=None, decode_content=False):
+        yield from self._lines
+        from urllib3.exceptions import ProtocolError
+        raise ProtocolError("Connection broken: IncompleteRead(0 bytes read)")
+
+
+def test_a_broken_watch_lists_again_and_goes_on(cluster, monkeypatch):
+    fake = cluster([pod()], [[], [{"type": "MODIFIED", "object": pod(statuses=[RUNNING])}]])
+    first_open = fake.open_response
+
+    def open_broken_once(*args, **kwargs):
+        stream = first_open(*args, **kwargs)
+        return BrokenStream([]) if len(fake.streams) == 1 else stream
+
+    monkeypatch.setattr(_rest, "open_response", open_broken_once)
+    result = _wait.wait_for_containers(None, [_wait.Target("shop", "web", "dbg")], "running", 30, sleep=lambda s: None)
+    assert result[_wait.Target("shop", "web", "dbg")] == RUNNING
+    assert len(fake.watch_queries) == 2
+
+
+def test_an_apiserver_that_restarts_while_waiting_is_waited_for(cluster, monkeypatch):
+    fake = cluster([pod(statuses=[RUNNING])], [])
+    listed = fake.list_pods_versioned
+    calls = []
+
+    def unreachable_twice(*args, **kwargs):
+        calls.append(1)
+        if len(calls) <= 2:
+            raise KubedebugError("Could not reach the Kubernetes API server: refused", status=0)
+        return listed(*args, **kwargs)
+
+    monkeypatch.setattr(_wait, "list_pods_versioned", unreachable_twice)
+    slept = []
+    result = _wait.wait_for_containers(None, [_wait.Target("shop", "web", "dbg")], "running", 30, sleep=slept.append)
+    assert result[_wait.Target("shop", "web", "dbg")] == RUNNING and len(slept) == 2
+
+
+def test_an_apiserver_that_stays_away_ends_the_wait_with_its_error(cluster, monkeypatch):
+    cluster([pod()], [])
+
+    def unreachable(*args, **kwargs):
+        raise KubedebugError("Could not reach the Kubernetes API server: refused", status=0)
+
+    monkeypatch.setattr(_wait, "list_pods_versioned", unreachable)
+    times = iter([0.0, 0.0, 5.0, 31.0, 31.0, 31.0])
+    with pytest.raises(_wait.WaitFailed, match="Could not reach"):
+        _wait.wait_for_containers(None, [_wait.Target("shop", "web", "dbg")], "running", 30,
+                                  clock=lambda: next(times), sleep=lambda s: None)

@@ -117,7 +117,7 @@ class FakeApiServer:
         if sub == "log":
             return Response(self.logs.encode())
         if sub == "ephemeralcontainers" and method == "PATCH":
-            assert content_type == "application/strategic-merge-patch+json"
+            assert content_type == "application/json-patch+json"
             return self._json(self._patch(pod, body, dry_run=query.get("dryRun") == "All"))
         raise AssertionError("unexpected request %s %s" % (method, path))
 
@@ -151,31 +151,39 @@ class FakeApiServer:
                 events.append({"type": "MODIFIED", "object": copy.deepcopy(pod)})
         return Response(events=events)
 
-    def _patch(self, pod, body, dry_run):
+    def _patch(self, pod, ops, dry_run):
+        """An RFC 6902 patch on the subresource's object, like evanphx/json-patch v4 in the apiserver:
+        a failed ``test`` or an ``add`` to a missing list is a 422; then the update is validated."""
         legacy = self.era == "EphemeralContainers"
-        patch = body if legacy else (body.get("spec") or {})
-        wanted = patch.get("ephemeralContainers") or []
-        order = [item["name"] for item in patch.get("$setElementOrder/ephemeralContainers") or []]
-        current = pod["spec"].get("ephemeralContainers") or []
-        result = [copy.deepcopy(c) for c in current]
+        root = "/ephemeralContainers" if legacy else "/spec/ephemeralContainers"
+        current = pod["spec"].get("ephemeralContainers")
+        listed = copy.deepcopy(current if current is not None else ([] if legacy else None))
+        for op in ops:
+            if op["op"] == "test":
+                assert op["path"] == root
+                if op["value"] != listed:
+                    raise status_error(422, "", "testing value %s failed: test failed" % root)
+            elif op["op"] == "add" and op["path"] == root + "/-":
+                if listed is None:
+                    raise status_error(422, "", 'add operation does not apply: doc is missing path: "%s/-": missing value' % root)
+                listed.append(op["value"])
+            elif op["op"] == "add" and op["path"] == root:
+                listed = list(op["value"])
+            else:
+                raise AssertionError("unexpected operation %r" % op)
+        result = [copy.deepcopy(c) for c in current or []]
         if not self.ignore_writes:
-            added = []
-            for container in wanted:
-                stored = dict(apply_server_defaults(container), resources={})
-                existing = next((c for c in result if c["name"] == container["name"]), None)
-                if existing is None:
-                    added.append(stored)
-                elif normalize(existing) != normalize(stored):
+            old = {c["name"]: c for c in current or []}
+            new_names = [c["name"] for c in listed or []]
+            if len(set(new_names)) != len(new_names):
+                raise status_error(422, "Invalid", 'Pod "%s" is invalid: spec.ephemeralContainers[%d].name: Duplicate value'
+                                   % (pod["metadata"]["name"], len(new_names) - 1))
+            for container in listed or []:
+                if container["name"] in old and normalize(old[container["name"]]) != normalize(container):
                     raise status_error(422, "Invalid", 'Pod "%s" is invalid: spec.ephemeralContainers: Forbidden: existing ephemeral '
                                        'containers "%s" may not be changed' % (pod["metadata"]["name"], container["name"]))
-            # Like the real strategic merge: the patch's items come first, the server's after them,
-            # unless $setElementOrder gives the order (server items it does not name go last).
-            merged = added + result
-            if order:
-                rank = {name: index for index, name in enumerate(order)}
-                merged.sort(key=lambda c: rank.get(c["name"], len(order)))
-            result = merged
-        if not dry_run and result != current:
+            result = [old.get(c["name"]) or dict(apply_server_defaults(c), resources={}) for c in listed or []]
+        if not dry_run and result != (current or []):
             pod["spec"]["ephemeralContainers"] = result
             self.stored_writes += 1
         if legacy:

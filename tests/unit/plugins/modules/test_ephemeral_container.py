@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._defaults import apply_server_defaults
 from ansible_collections.kubedebug.ephemeral.plugins.modules.ephemeral_container import main
 from ansible_collections.kubedebug.ephemeral.tests.unit.plugins.modules.fake_apiserver import FakeApiServer, make_pod, run_module
 
@@ -30,14 +31,16 @@ def test_creates_and_reports_the_stored_spec(server):
     assert entry["spec"]["terminationMessagePath"] == "/dev/termination-log"
     assert entry["attach_command"] == "kubectl attach -n shop web -c debug-shell -it"
     assert server.stored_writes == 1
-    assert server.patches()[0][3] == {"spec": {"ephemeralContainers": [{
-        "name": "debug-shell", "image": "busybox:1.36", "command": ["sh"], "stdin": True, "tty": True, "targetContainerName": "app"}],
-        "$setElementOrder/ephemeralContainers": [{"name": "debug-shell"}]}}
+    assert server.patches()[0][3] == [
+        {"op": "test", "path": "/spec/ephemeralContainers", "value": None},
+        {"op": "add", "path": "/spec/ephemeralContainers", "value": [{
+            "name": "debug-shell", "image": "busybox:1.36", "command": ["sh"], "stdin": True, "tty": True,
+            "targetContainerName": "app"}]}]
 
 
 @pytest.mark.parametrize("era,version", [("Pod", "1.37"), ("EphemeralContainers", "1.21")])
 def test_existing_containers_keep_their_place(era, version):
-    # A strategic merge patch without $setElementOrder stores the new item first (seen on a real 1.37 apiserver).
+    # The new container goes last (a strategic merge patch without $setElementOrder stored it first on a real 1.37 apiserver).
     server = FakeApiServer(era=era, version=version)
     server.add(make_pod("web", ephemeral=[{"name": "old-1", "image": "busybox:1.35"}, {"name": "old-2", "image": "busybox:1.35"}]))
     result = run_module(main, server, dict(SHELL, name="new"))
@@ -100,9 +103,11 @@ def test_legacy_era_uses_the_old_kind_and_check_mode_sends_nothing():
     assert check["results"][0]["spec"]["terminationMessagePolicy"] == "File"
     result = run_module(main, server, SHELL)
     assert result["changed"] is True and server.stored_writes == 1
-    assert server.patches()[0][3] == {"ephemeralContainers": [{
-        "name": "debug-shell", "image": "busybox:1.36", "command": ["sh"], "stdin": True, "tty": True, "targetContainerName": "app"}],
-        "$setElementOrder/ephemeralContainers": [{"name": "debug-shell"}]}
+    assert server.patches()[0][3] == [
+        {"op": "test", "path": "/ephemeralContainers", "value": []},
+        {"op": "add", "path": "/ephemeralContainers/-", "value": {
+            "name": "debug-shell", "image": "busybox:1.36", "command": ["sh"], "stdin": True, "tty": True,
+            "targetContainerName": "app"}}]
     assert run_module(main, server, SHELL)["changed"] is False
 
 
@@ -272,3 +277,33 @@ def test_fail_on_nonzero_exit_needs_wait_for_terminated(server):
     result = run_module(main, server, dict(SHELL, fail_on_nonzero_exit=True))
     assert result["failed"] is True and "fail_on_nonzero_exit: an exit code is only known after" in result["msg"]
     assert server.patches() == []
+
+
+def _someone_else_adds(server, container):
+    """Another writer adds ``container`` between our read and our write."""
+    original = server._patch
+
+    def racing(pod, ops, dry_run):
+        if not pod["spec"].get("ephemeralContainers"):
+            pod["spec"]["ephemeralContainers"] = [dict(apply_server_defaults(container), resources={})]
+        return original(pod, ops, dry_run)
+
+    server._patch = racing
+
+
+SHELL_SPEC = {"name": "debug-shell", "image": "busybox:1.36", "command": ["sh"], "stdin": True, "tty": True,
+              "targetContainerName": "app"}
+
+
+def test_the_same_container_added_meanwhile_by_someone_else_is_not_ours(server):
+    _someone_else_adds(server, SHELL_SPEC)
+    result = run_module(main, server, SHELL)
+    assert result["failed"] is False and result["changed"] is False and result["results"][0]["created"] is False
+    assert [c["name"] for c in server.pods[("shop", "web")]["spec"]["ephemeralContainers"]] == ["debug-shell"]
+
+
+def test_another_spec_added_meanwhile_under_our_name_fails_as_immutable(server):
+    _someone_else_adds(server, dict(SHELL_SPEC, image="busybox:1.35"))
+    result = run_module(main, server, SHELL)
+    assert result["failed"] is True and "was added by someone else meanwhile, with a different spec" in result["msg"]
+    assert "image: existing" in result["msg"] and result["immutable_conflict"] is True

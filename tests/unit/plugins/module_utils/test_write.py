@@ -1,0 +1,95 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) kubedebug.ephemeral contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The guarded write: what happens when the list changed under us, or the connection broke. The
+real apiserver proves the races (tests/integration/test_reliability.py); these pin each branch."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils import _rest, _write
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._era import ERA_EPHEMERAL_CONTAINERS, ERA_POD
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._errors import KubedebugError
+from ansible_collections.kubedebug.ephemeral.tests.unit.plugins.module_utils.recorder import Recorder, api_error
+
+EC = {"name": "debugger-1", "image": "busybox:1.36", "command": ["sh"]}
+STORED = dict(EC, imagePullPolicy="IfNotPresent", terminationMessagePath="/dev/termination-log", terminationMessagePolicy="File")
+OTHER = {"name": "other", "image": "busybox:1.36"}
+STALE = "testing value /spec/ephemeralContainers failed: test failed"
+
+
+def pod(*containers):
+    return {"kind": "Pod", "metadata": {"name": "web", "namespace": "shop"}, "spec": {"ephemeralContainers": list(containers)}}
+
+
+def add(recorder, monkeypatch, era=ERA_POD, before=(), dry_run=False, clock=None):
+    monkeypatch.setattr(_rest, "request_json", recorder)
+    return _write.add_container(None, era, "shop", "web", EC, list(before), dry_run=dry_run,
+                                clock=clock or (lambda: 0.0), sleep=lambda seconds: None)
+
+
+def test_a_json_patch_with_a_test_of_the_list_read(monkeypatch):
+    recorder = Recorder(pod(OTHER, STORED))
+    written = add(recorder, monkeypatch, before=[OTHER])
+    assert (written.created, written.stored, written.attempts) == (True, STORED, 1)
+    method, path, kwargs = recorder.calls[0]
+    assert (method, path, kwargs["content_type"]) == ("PATCH", "/api/v1/namespaces/shop/pods/web/ephemeralcontainers",
+                                                      "application/json-patch+json")
+    assert kwargs["body"][0] == {"op": "test", "path": "/spec/ephemeralContainers", "value": [OTHER]}
+    assert kwargs["query"] == []
+
+
+def test_dry_run_and_its_era(monkeypatch):
+    recorder = Recorder(pod(STORED))
+    add(recorder, monkeypatch, dry_run=True)
+    assert recorder.calls[0][2]["query"] == [("dryRun", "All")]
+    nothing = Recorder()
+    with pytest.raises(KubedebugError, match="only used with the Pod-kind API"):
+        add(nothing, monkeypatch, era=ERA_EPHEMERAL_CONTAINERS, dry_run=True)
+    assert nothing.calls == []
+
+
+def test_a_stale_list_is_read_again_and_the_write_retried_on_it(monkeypatch):
+    recorder = Recorder(api_error(422, STALE), pod(OTHER), pod(OTHER, STORED))
+    written = add(recorder, monkeypatch)
+    assert written.created is True and written.attempts == 2 and written.before == [OTHER]
+    assert [call[0] for call in recorder.calls] == ["PATCH", "GET", "PATCH"]
+    assert recorder.calls[2][2]["body"][0]["value"] == [OTHER]
+
+
+def test_a_container_someone_else_added_meanwhile_is_found_not_added_twice(monkeypatch):
+    recorder = Recorder(api_error(422, STALE), pod(OTHER, STORED))
+    written = add(recorder, monkeypatch)
+    assert (written.created, written.uncertain, written.stored, written.before) == (False, False, STORED, [OTHER])
+    assert [call[0] for call in recorder.calls] == ["PATCH", "GET"]
+
+
+def test_after_a_broken_connection_a_container_found_is_reported_as_ours_but_uncertain(monkeypatch):
+    recorder = Recorder(api_error(0, "ProtocolError: Connection aborted"), pod(STORED))
+    written = add(recorder, monkeypatch)
+    assert (written.created, written.uncertain) == (True, True)
+
+
+def test_a_restarting_apiserver_is_waited_for(monkeypatch):
+    refused = api_error(0, "MaxRetryError: Connection refused")
+    recorder = Recorder(refused, refused, refused, pod(), pod(STORED))
+    written = add(recorder, monkeypatch)
+    assert written.created is True
+    assert [call[0] for call in recorder.calls] == ["PATCH", "GET", "PATCH", "GET", "PATCH"]
+
+
+def test_it_gives_up_at_the_deadline_with_the_last_error(monkeypatch):
+    times = iter([0.0, 10.0, 61.0])
+    with pytest.raises(KubedebugError, match="Could not reach the Kubernetes API server"):
+        add(Recorder(api_error(0, "refused"), pod(), api_error(0, "refused")), monkeypatch, clock=lambda: next(times))
+
+
+@pytest.mark.parametrize("code,message", [(403, "forbidden"), (422, 'Pod "web" is invalid: spec.ephemeralContainers[0].image')])
+def test_other_refusals_are_not_retried(monkeypatch, code, message):
+    recorder = Recorder(api_error(code, message))
+    with pytest.raises(KubedebugError):
+        add(recorder, monkeypatch)
+    assert len(recorder.calls) == 1
