@@ -34,7 +34,6 @@ except ImportError:  # handled by the module (missing_required_lib)
     ApiException = Exception  # type: ignore[assignment,misc]
 
 
-
 @dataclass(frozen=True)
 class ServerInfo:
     git_version: t.Optional[str]
