@@ -166,7 +166,12 @@ def _invalid_error(status: t.Mapping[str, t.Any], op: Operation) -> KubedebugErr
     if "static pods do not support ephemeral containers" in text:
         msg = "Pod {0} is a static (mirror) pod; the API refuses ephemeral containers for static pods. Debug it on its node instead.".format(op.where())
         return KubedebugError(msg, **_extra(status))
-    return KubedebugError("The API server rejected the ephemeral container for pod {0}: {1}".format(op.where(), message), **_extra(status))
+    # A JSON patch the server could not apply has a generic message; what went wrong is in its causes.
+    detail = "; ".join(c for c in causes if c and c not in message)
+    return KubedebugError(
+        "The API server rejected the ephemeral container for pod {0}: {1}{2}".format(op.where(), message, " ({0})".format(detail) if detail else ""),
+        **_extra(status)
+    )
 
 
 def translate(exc: t.Any, op: Operation, namespace_exists: t.Optional[bool] = None) -> KubedebugError:

@@ -16,6 +16,16 @@ from ansible_collections.kubedebug.ephemeral.plugins.module_utils._options impor
 _EMPTY_WORDS = {"str": "string", "list": "list", "dict": "mapping"}
 
 
+def _in_range(value: int, option: Option) -> bool:
+    return (option.minimum is None or value >= option.minimum) and (option.maximum is None or value <= option.maximum)
+
+
+def _range(option: Option) -> str:
+    if option.maximum is None:
+        return "{0} or more".format(option.minimum)
+    return "{0} to {1}".format(option.minimum, option.maximum)
+
+
 def option_problems(params: t.Mapping[str, t.Any], options: t.Sequence[Option], where: str = "") -> t.List[str]:
     """One message per option whose value is out of range or explicitly empty."""
     problems: t.List[str] = []
@@ -25,8 +35,9 @@ def option_problems(params: t.Mapping[str, t.Any], options: t.Sequence[Option], 
         if value is None:
             continue
         kind = option.spec.get("type")
-        if option.minimum is not None and isinstance(value, int) and not isinstance(value, bool) and value < option.minimum:
-            problems.append("{0}: {1} is out of range; use {2} or more".format(name, value, option.minimum))
+        number = isinstance(value, int) and not isinstance(value, bool)
+        if number and not _in_range(value, option):
+            problems.append("{0}: {1} is out of range; use {2}".format(name, value, _range(option)))
         elif kind in _EMPTY_WORDS and is_empty(value) and option.spec.get("required"):
             problems.append("{0}: must not be empty".format(name))
         elif kind in _EMPTY_WORDS and is_empty(value):

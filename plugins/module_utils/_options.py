@@ -23,7 +23,8 @@ class Option:
     # The container (or volume mount) field this option sets; None for options that steer the task.
     api_field: t.Optional[str] = None
     suboptions: t.Tuple["Option", ...] = field(default_factory=tuple)
-    minimum: t.Optional[int] = None  # for int options: the smallest value that makes sense
+    minimum: t.Optional[int] = None  # for int options: the range of values that make sense
+    maximum: t.Optional[int] = None
     # What leaving the option out means. An explicit empty value ("", [], {}) is refused, because the API
     # cannot tell it from leaving the option out, which is rarely what an empty value was meant to say.
     unset_means: str = "its default applies"
@@ -84,10 +85,11 @@ TASK_OPTIONS: t.Tuple[Option, ...] = (
     Option("custom", dict(type="dict"), unset_means="nothing is merged over the container"),
     Option("wait", dict(type="bool", default=False)),
     Option("wait_for", _str(default="running", choices=["running", "terminated"])),
-    Option("wait_timeout", dict(type="int", default=120), minimum=0),
+    # A day: longer is a mistake in units, not a wait an Ansible task should make.
+    Option("wait_timeout", dict(type="int", default=120), minimum=0, maximum=86400),
     Option("fail_on_nonzero_exit", dict(type="bool", default=False)),
     *LOG_OPTIONS,
-    Option("max_concurrency", dict(type="int", default=5), minimum=1),
+    Option("max_concurrency", dict(type="int", default=5), minimum=1, maximum=256),
     Option("max_pods", dict(type="int"), minimum=0, unset_means="any number of pods may match"),
     Option("max_ephemeral_containers", dict(type="int"), minimum=0, unset_means="pods are never skipped for holding too many"),
 )

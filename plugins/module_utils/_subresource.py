@@ -101,27 +101,38 @@ JSON_PATCH = "application/json-patch+json"
 
 
 def patch_body(era: Era, container: t.Mapping[str, t.Any], before: t.Sequence[t.Mapping[str, t.Any]]) -> t.List[t.Dict[str, t.Any]]:
-    """The RFC 6902 JSON patch that appends ``container`` to the list ``before``, if the list is still
-    ``before``: its ``test`` operation makes the apiserver refuse (422) a write based on a stale read,
-    so two writers never both believe they added the same container, and a retried write after a
-    broken connection can never add it twice. Appending with ``-`` keeps existing containers in place.
+    """The RFC 6902 JSON patch that appends ``container`` to the list ``before``, and only to that list.
 
-    A JSON patch cannot add to a list that is absent, so on a Pod without ephemeral containers the
-    whole list is added (the reference's "add operation does not apply" trap)."""
+    Its ``test`` makes the apiserver refuse (422) a write based on a stale read, so two writers never
+    both believe they added the same container, and a write sent again after a broken connection can
+    never add it twice. The test checks that our container landed at index ``len(before)``, which
+    holds only if nobody added one since we read (the list only grows). It tests a name, not the
+    whole list: the apiserver compares leaf values byte by byte as Go encodes them (``&`` as
+    ``\u0026``, non-ASCII raw), which Python's encoding of a command line would not match; names are
+    DNS labels and encode alike.
+
+    A JSON patch cannot add to an absent list, and a Pod omits an empty one, so there the whole list
+    is added after testing that it is still absent (the reference's "add operation does not apply")."""
     if not era.served:
         raise KubedebugError(feature_gate_message())
     path = "/" + "/".join(era.list_path)
-    current = [dict(item) for item in before]
-    if current or not era.list_omitted_when_empty:
-        return [{"op": "test", "path": path, "value": current}, {"op": "add", "path": path + "/-", "value": dict(container)}]
-    return [{"op": "test", "path": path, "value": None}, {"op": "add", "path": path, "value": [dict(container)]}]
+    if not before and era.list_omitted_when_empty:
+        return [{"op": "test", "path": path, "value": None}, {"op": "add", "path": path, "value": [dict(container)]}]
+    return [
+        {"op": "add", "path": path + "/-", "value": dict(container)},
+        {"op": "test", "path": "{0}/{1}/name".format(path, len(before)), "value": container["name"]},
+    ]
 
 
 def is_stale(exc: t.Any) -> bool:
-    """The apiserver refused a patch because its ``test`` no longer holds (422 "testing value ... failed"),
-    or a write conflicted: read again and decide again."""
-    status = getattr(exc, "status", None)
-    return is_conflict(exc) or (status == 422 and "testing value" in (parse_status(exc).get("message") or ""))
+    """A write that may have been refused because the list changed since we read it: a conflict, or
+    a 422 from applying the JSON patch, which the apiserver sends without saying which operation
+    failed ("the server rejected our request due to an error in our request", no causes). Reading
+    the pod again tells: if the list is what we read, the patch was wrong for another reason."""
+    if is_conflict(exc):
+        return True
+    status = parse_status(exc)
+    return getattr(exc, "status", None) == 422 and not status["details"].get("causes") and not status["details"].get("name")
 
 
 def verify_written(era: Era, response: t.Mapping[str, t.Any], name: str) -> t.Dict[str, t.Any]:

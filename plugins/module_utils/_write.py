@@ -70,6 +70,7 @@ def add_container(
     current = [dict(item) for item in before]
     deadline = clock() + RETRY_SECONDS
     sent_and_lost = False
+    refused: t.Any = None
     attempt = 0
     while True:
         attempt += 1
@@ -79,6 +80,7 @@ def add_container(
                                           content_type=_subresource.JSON_PATCH)
             return Written(_subresource.verify_written(era, response, name), response, True, current, attempt)
         except ApiException as exc:
+            refused = exc
             stale = _subresource.is_stale(exc)
             # Sending the same write again is safe: its test operation keeps it from adding twice.
             if not (stale or is_transient(exc)) or clock() >= deadline:
@@ -92,8 +94,12 @@ def add_container(
             if clock() >= deadline:
                 raise
             continue  # still unreachable: keep the list we had; the test operation guards the retry
+        names_before = [item.get("name") for item in current]
         current = _subresource.ephemeral_containers(pod_now)
         found = _subresource.find_container(current, name)
         if found is not None:
             earlier = [item for item in current if item.get("name") != name]
             return Written(found, pod_now, sent_and_lost, earlier, attempt, uncertain=sent_and_lost)
+        if stale and not is_transient(refused) and [item.get("name") for item in current] == names_before:
+            # Nothing changed, so the refusal was not about a stale read.
+            raise translate(refused, op) from refused

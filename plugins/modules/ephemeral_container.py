@@ -202,7 +202,7 @@ options:
     default: false
   wait_timeout:
     description:
-      - How many seconds to wait, for all pods together.
+      - How many seconds to wait, for all pods together, from 0 to 86400 (a day).
       - When the kubelet never reports a status, the error says so; that usually means the kubelet's
         C(EphemeralContainers) feature gate is off (Kubernetes 1.16 to 1.24).
     type: int
@@ -214,20 +214,20 @@ options:
     default: false
   logs_tail_lines:
     description:
-      - Only return this many lines from the end of the logs.
+      - Only return this many lines (0 or more) from the end of the logs.
     type: int
   max_concurrency:
     description:
-      - How many pods are written at the same time.
+      - How many pods are written at the same time, from 1 to 256.
     type: int
     default: 5
   max_pods:
     description:
-      - Fail, before writing anything, when the selectors match more pods than this.
+      - Fail, before writing anything, when the selectors match more pods than this (0 or more).
     type: int
   max_ephemeral_containers:
     description:
-      - Skip pods that already hold this many ephemeral containers. They can only be removed by recreating the pod,
+      - Skip pods that already hold this many (0 or more) ephemeral containers. They can only be removed by recreating the pod,
         so this bounds how many pile up from scheduled runs.
       - A pod that already holds the container this task describes is not skipped.
     type: int

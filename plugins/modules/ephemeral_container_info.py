@@ -30,7 +30,7 @@ options:
     default: false
   logs_tail_lines:
     description:
-      - Only return this many lines from the end of each container's logs.
+      - Only return this many lines (0 or more) from the end of each container's logs.
     type: int
 extends_documentation_fragment:
   - kubedebug.ephemeral.connection

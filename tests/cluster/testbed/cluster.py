@@ -91,3 +91,18 @@ def running(era: Era) -> bool:
         return processes.pid_of(era, "kubelet") is not None and api.apiserver_ready(era)
     except OSError:  # no PKI yet, refused, timed out (URLError is an OSError)
         return False
+
+
+def kill_apiserver(era: Era) -> None:
+    """kube-apiserver dies like a crashed process (SIGKILL); only for an era that runs it as a host process."""
+    if era.static_control_plane:
+        raise SystemExit("the legacy era's kube-apiserver is a static pod; kill its container instead")
+    processes.kill(era, "kube-apiserver")
+
+
+def start_apiserver(era: Era, timeout: float = 120) -> float:
+    """Start the host kube-apiserver again with its usual flags; returns the seconds until /readyz."""
+    started = time.monotonic()
+    control_plane.start_host_process(era, "kube-apiserver", control_plane.apiserver_args(era, era.state_dir / "pki", None))
+    control_plane.wait_apiserver(era, timeout)
+    return time.monotonic() - started

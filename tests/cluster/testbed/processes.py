@@ -51,6 +51,15 @@ def stop(era: Era, name: str, timeout: float = 15) -> None:
     (era.run_dir / f"{name}.pid").unlink(missing_ok=True)
 
 
+def kill(era: Era, name: str) -> None:
+    """SIGKILL, as a crash would: no graceful shutdown, nothing flushed."""
+    pid = pid_of(era, name)
+    if pid is not None:
+        _signal_group(pid, signal.SIGKILL)
+        wait_for(lambda: not alive(pid), 10, interval=0.1)
+    (era.run_dir / f"{name}.pid").unlink(missing_ok=True)
+
+
 def _signal_group(pid: int, sig: signal.Signals) -> None:
     for kill in (lambda: os.killpg(pid, sig), lambda: os.kill(pid, sig)):
         try:

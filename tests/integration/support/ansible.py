@@ -40,12 +40,17 @@ def environment(extra: dict[str, str] | None = None) -> dict[str, str]:
     return env
 
 
+def playbook_argv(playbook: Path, inventory: str = "localhost,", python: str | None = None) -> list[str]:
+    """ansible-playbook from this venv, for ``playbook`` on ``inventory``."""
+    return [str(Path(sys.executable).parent / "ansible-playbook"), "-i", inventory,
+            "-e", f"ansible_python_interpreter={python or sys.executable}", str(playbook)]
+
+
 def run_playbook(playbook: Path, extra_vars: dict | None = None, check: bool = False, diff: bool = False,
                  env: dict[str, str] | None = None, inventory: str = "localhost,",
                  timeout: float = 900, python: str | None = None) -> subprocess.CompletedProcess:
     """``python`` is the managed node's interpreter (the modules run there); default this venv's."""
-    argv = [str(Path(sys.executable).parent / "ansible-playbook"), "-i", inventory,
-            "-e", f"ansible_python_interpreter={python or sys.executable}", str(playbook)]
+    argv = playbook_argv(playbook, inventory, python)
     if extra_vars:
         argv += ["-e", json.dumps(extra_vars)]
     if check:
@@ -79,3 +84,34 @@ def run_module(module: str, args: dict[str, Any], kubeconfig: Path | None = None
         result = json.loads(result_file.read_text())
         result["_stdout"] = proc.stdout
         return result
+
+
+def run_tasks(module: str, all_args: list[dict[str, Any]], kubeconfig: Path | None = None) -> list[dict]:
+    """Run ``module`` once per args in one play (errors ignored); returns the registered results in order."""
+    with tempfile.TemporaryDirectory(prefix="kubedebug-it-") as tmp:
+        result_file = Path(tmp) / "results.json"
+        tasks = []
+        for index, args in enumerate(all_args):
+            if kubeconfig is not None and "kubeconfig" not in args:
+                args = {**args, "kubeconfig": str(kubeconfig)}
+            tasks.append({"name": f"case {index}", module: args, "register": f"case_{index}", "ignore_errors": True})
+        tasks.append({"name": "keep the results", "ansible.builtin.copy": {
+            "content": "{{ [" + ", ".join(f"case_{i}" for i in range(len(all_args))) + "] | to_json }}",
+            "dest": str(result_file)}, "check_mode": False})
+        playbook = Path(tmp) / "play.yml"
+        playbook.write_text(yaml.safe_dump([{"hosts": "localhost", "gather_facts": False, "connection": "local",
+                                             "tasks": tasks}]))
+        proc = run_playbook(playbook)
+        if not result_file.exists():
+            raise AssertionError(f"the play did not finish (rc={proc.returncode}):\n{proc.stdout[-5000:]}\n{proc.stderr[-3000:]}")
+        return json.loads(result_file.read_text())
+
+
+def collection_module_utils(name: str):
+    """Import one of the collection's module_utils (for tests that drive it directly)."""
+    import importlib
+
+    root = str(collections_path())
+    if root not in sys.path:
+        sys.path.insert(0, root)
+    return importlib.import_module(f"ansible_collections.kubedebug.ephemeral.plugins.module_utils.{name}")

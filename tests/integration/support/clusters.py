@@ -48,6 +48,12 @@ class Cluster:
     def gate_enabled(self) -> bool:
         return testbed_cluster.subresource_enabled(self.era)
 
+    def kill_apiserver(self) -> None:
+        testbed_cluster.kill_apiserver(self.era)
+
+    def start_apiserver(self) -> float:
+        return testbed_cluster.start_apiserver(self.era)
+
 
 def start_testbed(era_name: str, gate: bool = False) -> tuple[Cluster, bool]:
     """Start the era unless it already runs; returns the handle and whether we started it."""

@@ -27,7 +27,7 @@ class Recorder:
         return answer
 
 
-def api_error(code: int, message: str, reason: str = "") -> ApiException:
+def api_error(code: int, message: str, reason: str = "", details: dict | None = None) -> ApiException:
     exc = ApiException(status=code, reason=reason or str(code))
-    exc.body = json.dumps({"kind": "Status", "code": code, "reason": reason, "message": message, "details": {}})
+    exc.body = json.dumps({"kind": "Status", "code": code, "reason": reason, "message": message, "details": details or {}})
     return exc

@@ -62,3 +62,30 @@ def test_the_module_takes_exactly_the_table_plus_the_shared_options():
 def test_fields_without_an_option_are_reported_under_custom():
     assert option_for("stdinOnce") == "custom.stdinOnce"
     assert option_for("targetContainerName") == "target"
+
+
+@pytest.mark.parametrize("params,message", [
+    ({"wait_timeout": -5}, "wait_timeout: -5 is out of range; use 0 to 86400"),
+    ({"wait_timeout": 86401}, "wait_timeout: 86401 is out of range; use 0 to 86400"),
+    ({"max_concurrency": 0}, "max_concurrency: 0 is out of range; use 1 to 256"),
+    ({"max_ephemeral_containers": -1}, "max_ephemeral_containers: -1 is out of range; use 0 or more"),
+    ({"logs_tail_lines": -10}, "logs_tail_lines: -10 is out of range; use 0 or more"),
+    ({"image": ""}, "image: must not be empty"),
+    ({"command": []}, "command: an empty list cannot be told apart from leaving command out, when the image's own "
+                      "entrypoint runs; remove command if that is what you want, or give it a value"),
+    ({"run_id": ""}, "run_id: an empty string cannot be told apart from leaving run_id out, when no run id goes into "
+                     "the derived name, so every run finds the same container; remove run_id if that is what you "
+                     "want, or give it a value"),
+    ({"volume_mounts": [{"name": "v", "mount_path": "/v", "sub_path": ""}]}, "volume_mounts[0].sub_path: an empty string"),
+])
+def test_ranges_and_explicit_empty_values_are_refused(params, message):
+    from ansible_collections.kubedebug.ephemeral.plugins.module_utils._option_checks import option_problems
+
+    problems = option_problems(params, OPTIONS)
+    assert len(problems) == 1 and problems[0].startswith(message), problems
+
+
+def test_unset_and_in_range_values_pass():
+    from ansible_collections.kubedebug.ephemeral.plugins.module_utils._option_checks import option_problems
+
+    assert option_problems({"wait_timeout": 0, "max_concurrency": 256, "command": None, "stdin": False}, OPTIONS) == []

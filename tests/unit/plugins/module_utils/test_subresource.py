@@ -26,13 +26,14 @@ def conflict():
 
 
 def test_patch_bodies_per_era():
-    before = [{"name": "a", "image": "x"}]
+    # Append, then test that ours landed where the list we read ended: any concurrent append moves it.
+    before = [{"name": "a", "image": "x"}, {"name": "b", "image": "x"}]
     assert _subresource.patch_body(ERA_POD, EC, before) == [
-        {"op": "test", "path": "/spec/ephemeralContainers", "value": before},
-        {"op": "add", "path": "/spec/ephemeralContainers/-", "value": EC}]
+        {"op": "add", "path": "/spec/ephemeralContainers/-", "value": EC},
+        {"op": "test", "path": "/spec/ephemeralContainers/2/name", "value": EC["name"]}]
     assert _subresource.patch_body(ERA_EPHEMERAL_CONTAINERS, EC, before) == [
-        {"op": "test", "path": "/ephemeralContainers", "value": before},
-        {"op": "add", "path": "/ephemeralContainers/-", "value": EC}]
+        {"op": "add", "path": "/ephemeralContainers/-", "value": EC},
+        {"op": "test", "path": "/ephemeralContainers/2/name", "value": EC["name"]}]
 
 
 def test_patch_bodies_for_a_pod_without_ephemeral_containers():
@@ -42,17 +43,20 @@ def test_patch_bodies_for_a_pod_without_ephemeral_containers():
         {"op": "test", "path": "/spec/ephemeralContainers", "value": None},
         {"op": "add", "path": "/spec/ephemeralContainers", "value": [EC]}]
     assert _subresource.patch_body(ERA_EPHEMERAL_CONTAINERS, EC, []) == [
-        {"op": "test", "path": "/ephemeralContainers", "value": []},
-        {"op": "add", "path": "/ephemeralContainers/-", "value": EC}]
+        {"op": "add", "path": "/ephemeralContainers/-", "value": EC},
+        {"op": "test", "path": "/ephemeralContainers/0/name", "value": EC["name"]}]
     with pytest.raises(KubedebugError, match="disabled"):
         _subresource.patch_body(ERA_UNSUPPORTED, EC, [])
 
 
-def test_stale_test_and_conflicts_are_recognised():
+def test_a_patch_the_server_could_not_apply_may_be_stale_a_validation_error_is_not():
+    # The apiserver answers a failed JSON patch operation with a generic 422: no causes, no name.
     failed = ApiException(status=422, reason="Unprocessable Entity")
-    failed.body = json.dumps({"kind": "Status", "code": 422, "message": "testing value /spec/ephemeralContainers failed: test failed"})
+    failed.body = json.dumps({"kind": "Status", "code": 422, "reason": "Invalid", "details": {},
+                              "message": "the server rejected our request due to an error in our request"})
     invalid = ApiException(status=422, reason="Unprocessable Entity")
-    invalid.body = json.dumps({"kind": "Status", "code": 422, "message": "Pod \"web\" is invalid: spec.ephemeralContainers[0].name"})
+    invalid.body = json.dumps({"kind": "Status", "code": 422, "reason": "Invalid", "message": "Pod \"web\" is invalid",
+                               "details": {"name": "web", "kind": "Pod", "causes": [{"field": "spec.ephemeralContainers[0].image"}]}})
     assert _subresource.is_stale(failed) and _subresource.is_stale(conflict())
     assert not _subresource.is_stale(invalid)
 

@@ -18,7 +18,7 @@ from ansible_collections.kubedebug.ephemeral.tests.unit.plugins.module_utils.rec
 EC = {"name": "debugger-1", "image": "busybox:1.36", "command": ["sh"]}
 STORED = dict(EC, imagePullPolicy="IfNotPresent", terminationMessagePath="/dev/termination-log", terminationMessagePolicy="File")
 OTHER = {"name": "other", "image": "busybox:1.36"}
-STALE = "testing value /spec/ephemeralContainers failed: test failed"
+STALE = "the server rejected our request due to an error in our request"
 
 
 def pod(*containers):
@@ -38,7 +38,7 @@ def test_a_json_patch_with_a_test_of_the_list_read(monkeypatch):
     method, path, kwargs = recorder.calls[0]
     assert (method, path, kwargs["content_type"]) == ("PATCH", "/api/v1/namespaces/shop/pods/web/ephemeralcontainers",
                                                       "application/json-patch+json")
-    assert kwargs["body"][0] == {"op": "test", "path": "/spec/ephemeralContainers", "value": [OTHER]}
+    assert kwargs["body"][1] == {"op": "test", "path": "/spec/ephemeralContainers/1/name", "value": "debugger-1"}
     assert kwargs["query"] == []
 
 
@@ -57,7 +57,7 @@ def test_a_stale_list_is_read_again_and_the_write_retried_on_it(monkeypatch):
     written = add(recorder, monkeypatch)
     assert written.created is True and written.attempts == 2 and written.before == [OTHER]
     assert [call[0] for call in recorder.calls] == ["PATCH", "GET", "PATCH"]
-    assert recorder.calls[2][2]["body"][0]["value"] == [OTHER]
+    assert recorder.calls[2][2]["body"][1]["path"] == "/spec/ephemeralContainers/1/name"
 
 
 def test_a_container_someone_else_added_meanwhile_is_found_not_added_twice(monkeypatch):
@@ -87,9 +87,20 @@ def test_it_gives_up_at_the_deadline_with_the_last_error(monkeypatch):
         add(Recorder(api_error(0, "refused"), pod(), api_error(0, "refused")), monkeypatch, clock=lambda: next(times))
 
 
-@pytest.mark.parametrize("code,message", [(403, "forbidden"), (422, 'Pod "web" is invalid: spec.ephemeralContainers[0].image')])
-def test_other_refusals_are_not_retried(monkeypatch, code, message):
-    recorder = Recorder(api_error(code, message))
+@pytest.mark.parametrize("code,message,details", [
+    (403, "forbidden", {}),
+    (422, 'Pod "web" is invalid: spec.ephemeralContainers[0].image', {"name": "web", "kind": "pods", "causes": [
+        {"field": "spec.ephemeralContainers[0].image", "message": "Required value"}]}),
+])
+def test_other_refusals_are_not_retried(monkeypatch, code, message, details):
+    recorder = Recorder(api_error(code, message, details=details))
     with pytest.raises(KubedebugError):
         add(recorder, monkeypatch)
     assert len(recorder.calls) == 1
+
+
+def test_a_refusal_with_the_list_unchanged_is_not_staleness(monkeypatch):
+    recorder = Recorder(api_error(422, STALE, "Invalid"), pod(OTHER))
+    with pytest.raises(KubedebugError, match="rejected the ephemeral container"):
+        add(recorder, monkeypatch, before=[OTHER])
+    assert [call[0] for call in recorder.calls] == ["PATCH", "GET"]

@@ -158,14 +158,18 @@ class FakeApiServer:
         root = "/ephemeralContainers" if legacy else "/spec/ephemeralContainers"
         current = pod["spec"].get("ephemeralContainers")
         listed = copy.deepcopy(current if current is not None else ([] if legacy else None))
+        generic = "the server rejected our request due to an error in our request"  # no causes, no name
         for op in ops:
-            if op["op"] == "test":
-                assert op["path"] == root
+            if op["op"] == "test" and op["path"] == root:
                 if op["value"] != listed:
-                    raise status_error(422, "", "testing value %s failed: test failed" % root)
+                    raise status_error(422, "Invalid", generic)
+            elif op["op"] == "test":
+                index, field = op["path"][len(root) + 1:].split("/")
+                if listed is None or int(index) >= len(listed) or listed[int(index)].get(field) != op["value"]:
+                    raise status_error(422, "Invalid", generic)
             elif op["op"] == "add" and op["path"] == root + "/-":
                 if listed is None:
-                    raise status_error(422, "", 'add operation does not apply: doc is missing path: "%s/-": missing value' % root)
+                    raise status_error(422, "Invalid", generic)
                 listed.append(op["value"])
             elif op["op"] == "add" and op["path"] == root:
                 listed = list(op["value"])

@@ -104,10 +104,10 @@ def test_legacy_era_uses_the_old_kind_and_check_mode_sends_nothing():
     result = run_module(main, server, SHELL)
     assert result["changed"] is True and server.stored_writes == 1
     assert server.patches()[0][3] == [
-        {"op": "test", "path": "/ephemeralContainers", "value": []},
         {"op": "add", "path": "/ephemeralContainers/-", "value": {
             "name": "debug-shell", "image": "busybox:1.36", "command": ["sh"], "stdin": True, "tty": True,
-            "targetContainerName": "app"}}]
+            "targetContainerName": "app"}},
+        {"op": "test", "path": "/ephemeralContainers/0/name", "value": "debug-shell"}]
     assert run_module(main, server, SHELL)["changed"] is False
 
 
