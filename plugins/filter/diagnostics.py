@@ -6,7 +6,7 @@
 """Filters for the diagnostics role: planning, outcome classification, reports and retention (documented in the
 sidecar .yml files).
 
-Thin wrappers: the logic lives in plugin_utils/_diagnostics_*.py so it is unit-tested without Ansible.
+Thin wrappers: the logic lives in plugin_utils/_diagnostics/ so it is unit-tested without Ansible.
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ import typing as t
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._diagnostics_common import DiagnosticsError
-from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils import _diagnostics_outcomes as outcomes
-from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils import _diagnostics_plan as plan
-from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils import _diagnostics_report as report
-from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils import _diagnostics_retention as retention
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._diagnostics.common import DiagnosticsError
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._diagnostics import outcomes
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._diagnostics import plan
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._diagnostics import report
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._diagnostics import retention
 
 
 def _filter(func: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:

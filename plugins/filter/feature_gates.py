@@ -5,7 +5,7 @@
 
 """Filters for the feature_gates role: the parts that are hard in YAML (documented in the sidecar .yml files).
 
-Thin wrappers: the logic lives in plugin_utils/_feature_gates_*.py so it is unit-tested without Ansible.
+Thin wrappers: the logic lives in plugin_utils/_feature_gates/ so it is unit-tested without Ansible.
 """
 
 from __future__ import annotations
@@ -15,12 +15,12 @@ import typing as t
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates_gates import FeatureGateError
-from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils import _feature_gates_kubeadm as kubeadm
-from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils import _feature_gates_kubelet as kubelet
-from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils import _feature_gates_layout as layout
-from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils import _feature_gates_manifest as manifest
-from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils import _feature_gates_version as version
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates.gates import FeatureGateError
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates import kubeadm
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates import kubelet
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates import layout
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates import manifest
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates import version
 
 
 def _filter(func: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:

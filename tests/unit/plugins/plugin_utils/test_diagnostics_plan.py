@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._diagnostics_common import DiagnosticsError
-from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._diagnostics_plan import module_args, plan, run_id_problems
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._diagnostics.common import DiagnosticsError
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._diagnostics.plan import module_args, plan, run_id_problems
 
 # The built-in recipes as roles/diagnostics/vars/main.yml defines them, after templating.
 RECIPES = {

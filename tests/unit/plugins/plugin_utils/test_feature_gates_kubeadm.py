@@ -10,8 +10,8 @@ import os
 import pytest
 import yaml
 
-from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates_gates import FeatureGateError
-from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates_kubeadm import cluster_configuration_edit
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates.gates import FeatureGateError
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates.kubeadm import cluster_configuration_edit
 
 FIXTURE = os.path.join(os.path.dirname(__file__), "..", "..", "fixtures", "feature_gates", "kubeadm", "cluster-configuration-v1beta2.yaml")
 
@@ -49,7 +49,7 @@ def test_refusals(text: str, msg: str) -> None:
 
 
 def test_gates_from_manifest_keep_kubeadm_defaults() -> None:
-    from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates_kubeadm import cluster_configuration_gates
+    from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates.kubeadm import cluster_configuration_gates
     gate = {"EphemeralContainers": True}
     result = cluster_configuration_gates(read(), gate, "present", manifest_values={"kube-apiserver": "IPv6DualStack=true"})
     doc = yaml.safe_load(result["text"])

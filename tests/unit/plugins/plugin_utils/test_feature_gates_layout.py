@@ -9,7 +9,7 @@ import os
 
 import pytest
 
-from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates_layout import detect
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates.layout import detect
 
 FIXTURES = os.path.join(os.path.dirname(__file__), "..", "..", "fixtures", "feature_gates", "manifests")
 MDIR = "/etc/kubernetes/manifests"

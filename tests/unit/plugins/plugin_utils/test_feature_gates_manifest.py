@@ -10,8 +10,8 @@ import os
 import pytest
 import yaml
 
-from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates_gates import FeatureGateError
-from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates_manifest import edit, inspect, strip_flags
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates.gates import FeatureGateError
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates.manifest import edit, inspect, strip_flags
 
 FIXTURES = os.path.join(os.path.dirname(__file__), "..", "..", "fixtures", "feature_gates", "manifests")
 GATE = {"EphemeralContainers": True}

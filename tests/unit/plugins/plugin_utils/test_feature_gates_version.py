@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates_gates import FeatureGateError
-from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates_version import decide, parse_version
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates.gates import FeatureGateError
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates.version import decide, parse_version
 
 
 def _expected(minor: int) -> str:
@@ -61,7 +61,7 @@ def test_registry_port_is_not_a_version() -> None:
 
 
 def test_candidates_first_readable_wins() -> None:
-    from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates_version import version_or_empty
+    from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates.version import version_or_empty
     assert decide(["", "localhost/kube-apiserver:latest", "Kubernetes v1.21.14"])["version"] == "v1.21.14"
     assert decide(["v1.27.1", "k8s.gcr.io/kube-apiserver:v1.21.14"])["action"] == "refuse"
     assert version_or_empty("k8s.gcr.io/kube-apiserver:latest") == ""

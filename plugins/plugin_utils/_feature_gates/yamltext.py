@@ -19,7 +19,7 @@ import typing as t
 
 import yaml
 
-from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates_gates import FeatureGateError
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates.gates import FeatureGateError
 
 Edit = t.Tuple[int, int, str]
 

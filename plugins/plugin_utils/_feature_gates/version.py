@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import typing as t
 
-from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates_gates import FeatureGateError
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates.gates import FeatureGateError
 
 # v1.21.14, 1.21, v1.21.14+k3s1, v1.22.17-eks-abc, "Kubernetes v1.21.14", registry/kube-apiserver:v1.21.14@sha256:...
 _VERSION = re.compile(r"(?<![\d.])v?(\d+)\.(\d+)(?:\.(\d+))?")

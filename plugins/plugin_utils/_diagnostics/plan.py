@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 import typing as t
 
-from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._diagnostics_common import DiagnosticsError
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._diagnostics.common import DiagnosticsError
 
 # Ephemeral container names are DNS-1123 labels (pkg/apis/core/validation: ValidateDNS1123Label), at most 63.
 _DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")

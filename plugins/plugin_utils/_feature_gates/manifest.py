@@ -5,7 +5,7 @@
 
 """Merge gates into, or remove them from, the one ``--feature-gates`` flag of a static pod manifest.
 
-Works on the manifest text (see ``_feature_gates_yamltext``): every other argument, comment and byte stays.
+Works on the manifest text (see ``yamltext``): every other argument, comment and byte stays.
 Handles ``--feature-gates=A=true``, the split ``--feature-gates`` ``A=true`` form, quoted items, and repeated
 flags, which component-base merges key by key (later wins); we fold those into the first one, because kubeadm
 never writes two and a reader of the manifest should not have to know that rule. The result is re-parsed and
@@ -19,8 +19,8 @@ import typing as t
 
 import yaml
 
-from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils import _feature_gates_gates as fg
-from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils import _feature_gates_yamltext as yt
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates import gates as fg
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates import yamltext as yt
 
 FLAG = "--feature-gates"
 

@@ -18,8 +18,8 @@ import typing as t
 
 import yaml
 
-from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils import _feature_gates_gates as fg
-from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates_gates import FeatureGateError
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates import gates as fg
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates.gates import FeatureGateError
 
 SECTIONS = {"kube-apiserver": "apiServer", "kube-scheduler": "scheduler", "kube-controller-manager": "controllerManager"}
 
