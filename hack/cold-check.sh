@@ -62,6 +62,8 @@ cleanup_step() { # cleanup_step DIR
   rm -rf --one-file-system "${dir}"
 }
 
+# Called from the EXIT trap below, which shellcheck does not follow.
+# shellcheck disable=SC2329
 cleanup() {
   local dir
   for dir in "${work}"/*/; do
