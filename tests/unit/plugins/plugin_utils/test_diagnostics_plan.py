@@ -126,3 +126,9 @@ def test_none_option_becomes_an_empty_argument() -> None:
     args = module_args({"recipe": "r", "namespace": "n", "label_selector": "a=b"}, {"image": "x", "command": ["a", "{f}"], "options": {"f": None}},
                        SETTINGS, "here")
     assert args["command"] == ["a", ""] and args["name"] == "r-20261123t140501z"
+
+
+@pytest.mark.parametrize("profile", ["legacy", "general", "baseline", "restricted", "netadmin", "sysadmin"])
+def test_every_module_profile_is_accepted(profile) -> None:
+    group = {"namespace": "a", "label_selector": "x=1", "recipe": "network_capture", "profile": profile}
+    assert plan([group], RECIPES, SETTINGS)["groups"][0]["args"]["profile"] == profile
