@@ -17,7 +17,7 @@ import typing as t
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._diagnostics import outcomes, plan, report, retention
-from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates import kubeadm, kubelet, layout, manifest, version
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates import kubeadm, kubelet, layout, manifest, mirror_pod, version
 from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._filter import as_filter
 
 # Operation -> helper; the piped value is the helper's first argument, the filter's further arguments follow it.
@@ -29,12 +29,15 @@ OPERATIONS: dict[str, t.Callable[..., t.Any]] = {
     "diagnostics.report_md": report.report_markdown,
     "diagnostics.retention": retention.runs_to_remove,
     "diagnostics.summary": report.summary,
+    "feature_gates.decisions": version.decisions,
     "feature_gates.kubeadm_config": kubeadm.cluster_configuration_gates,
+    "feature_gates.kubelet_configmap": kubeadm.kubelet_configmap,
     "feature_gates.kubelet_config": kubelet.config_edit,
     "feature_gates.kubelet_plan": kubelet.plan,
     "feature_gates.layout": layout.detect,
     "feature_gates.manifest_edit": manifest.edit,
     "feature_gates.manifest_info": manifest.inspect,
+    "feature_gates.mirror_pod": mirror_pod.identity,
     "feature_gates.version": version.version_or_empty,
 }
 

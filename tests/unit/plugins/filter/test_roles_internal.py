@@ -74,6 +74,11 @@ def test_feature_gates_operations() -> None:
     assert persisted["after"]["kube-apiserver"].endswith("EphemeralContainers=true")
     layout = INTERNAL({"components": [], "markers": {"k3s": ["/etc/rancher/k3s"]}}, "feature_gates.layout")
     assert layout["layout"] == "k3s" and not layout["ok"]
+    assert INTERNAL(cluster, "feature_gates.kubelet_configmap") == "kubelet-config-1.21"
+    decisions = INTERNAL([{"item": "kube-apiserver", "skipped": True}], "feature_gates.decisions", "present", {}, {"kube-apiserver": info})
+    assert decisions["kube-apiserver"]["action"] == "enable" and decisions["kube-apiserver"]["on_by_default"] is False
+    mirror = json.dumps({"metadata": {"annotations": {"kubernetes.io/config.hash": "abc"}}})
+    assert INTERNAL(mirror, "feature_gates.mirror_pod") == {"hash": "abc", "ready": "", "restarts": None}
 
 
 def test_built_in_recipes_plan_cleanly() -> None:

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
 import yaml
@@ -13,12 +14,16 @@ import yaml
 from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates.gates import FeatureGateError
 from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates.kubeadm import cluster_configuration_edit
 
-FIXTURE = os.path.join(os.path.dirname(__file__), "..", "..", "fixtures", "feature_gates", "kubeadm", "cluster-configuration-v1beta2.yaml")
+FIXTURES = os.path.join(os.path.dirname(__file__), "..", "..", "fixtures", "feature_gates")
+
+
+def _fixture(*parts: str) -> str:
+    with open(os.path.join(FIXTURES, *parts), encoding="utf-8") as handle:
+        return handle.read()
 
 
 def read() -> str:
-    with open(FIXTURE, encoding="utf-8") as handle:
-        return handle.read()
+    return _fixture("kubeadm", "cluster-configuration-v1beta2.yaml")
 
 
 def test_sets_and_removes_extra_args() -> None:
@@ -59,3 +64,18 @@ def test_gates_from_manifest_keep_kubeadm_defaults() -> None:
     back = cluster_configuration_gates(result["text"], gate, "absent")
     assert yaml.safe_load(back["text"])["apiServer"]["extraArgs"]["feature-gates"] == "IPv6DualStack=true"
     assert "extraArgs" not in yaml.safe_load(back["text"])["scheduler"]
+
+
+@pytest.mark.parametrize("version, name", [("v1.21.14", "kubelet-config-1.21"), ("v1.23.0", "kubelet-config-1.23"),
+                                           ("v1.24.3", "kubelet-config"), ("v1.37.2", "kubelet-config")])
+def test_kubelet_configmap_name_follows_kubernetes_version(version: str, name: str) -> None:
+    from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates.kubeadm import kubelet_configmap
+    text = re.sub(r"(?m)^kubernetesVersion: .*$", "kubernetesVersion: " + version, read())
+    assert kubelet_configmap(text) == name
+
+
+@pytest.mark.parametrize("text", ["kind: ClusterConfiguration\n", "kind: ClusterConfiguration\nkubernetesVersion: stable\n"])
+def test_kubelet_configmap_without_a_version_names_the_override(text: str) -> None:
+    from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates.kubeadm import kubelet_configmap
+    with pytest.raises(FeatureGateError, match="feature_gates_kubelet_configmap"):
+        kubelet_configmap(text)
