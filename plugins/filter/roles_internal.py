@@ -31,6 +31,7 @@ OPERATIONS: dict[str, t.Callable[..., t.Any]] = {
     "diagnostics.summary": report.summary,
     "feature_gates.decisions": version.decisions,
     "feature_gates.kubeadm_config": kubeadm.cluster_configuration_gates,
+    "feature_gates.kubeadm_manifest_gates": kubeadm.manifest_gates,
     "feature_gates.kubelet_configmap": kubeadm.kubelet_configmap,
     "feature_gates.kubelet_config": kubelet.config_edit,
     "feature_gates.kubelet_plan": kubelet.plan,

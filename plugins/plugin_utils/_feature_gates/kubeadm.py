@@ -14,11 +14,13 @@ The ConfigMap holds YAML kubeadm itself re-renders, so parse-and-dump is fine he
 
 from __future__ import annotations
 
+import base64
 import typing as t
 
 import yaml
 
 from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates import gates as fg
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates import manifest
 from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates.gates import FeatureGateError
 from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates.version import parse_version
 
@@ -97,6 +99,18 @@ def cluster_configuration_gates(text: str, gates: t.Mapping[str, t.Any], state: 
         else:
             values[component] = fg.join(fg.apply(pairs, {}, want)) or None
     return cluster_configuration_edit(text, values)
+
+
+def manifest_gates(slurped: t.Sequence[t.Mapping[str, t.Any]]) -> dict[str, str]:
+    """``{component: merged --feature-gates value}`` from the role's slurp loop over ``<component>.yaml`` (``item``
+    is the component; a manifest that could not be read has no ``content`` and is left out). Each manifest is read as
+    its own component, which picks its container when the pod has several."""
+    out = {}
+    for result in slurped:
+        if "content" in result:
+            text = base64.b64decode(result["content"]).decode("utf-8")
+            out[str(result["item"])] = manifest.inspect(text, str(result["item"]))["value"]
+    return out
 
 
 def kubelet_configmap(text: str) -> str:

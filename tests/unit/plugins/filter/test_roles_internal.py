@@ -8,6 +8,7 @@ each one works through the filter (the helpers themselves are tested in tests/un
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 from pathlib import Path
@@ -75,6 +76,8 @@ def test_feature_gates_operations() -> None:
     layout = INTERNAL({"components": [], "markers": {"k3s": ["/etc/rancher/k3s"]}}, "feature_gates.layout")
     assert layout["layout"] == "k3s" and not layout["ok"]
     assert INTERNAL(cluster, "feature_gates.kubelet_configmap") == "kubelet-config-1.21"
+    slurped = [{"item": "kube-apiserver", "content": base64.b64encode(edit["text"].encode()).decode()}]
+    assert INTERNAL(slurped, "feature_gates.kubeadm_manifest_gates") == {"kube-apiserver": "EphemeralContainers=true"}
     decisions = INTERNAL([{"item": "kube-apiserver", "skipped": True}], "feature_gates.decisions", "present", {}, {"kube-apiserver": info})
     assert decisions["kube-apiserver"]["action"] == "enable" and decisions["kube-apiserver"]["on_by_default"] is False
     mirror = json.dumps({"metadata": {"annotations": {"kubernetes.io/config.hash": "abc"}}})

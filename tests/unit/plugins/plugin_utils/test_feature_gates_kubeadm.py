@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 
@@ -64,6 +65,24 @@ def test_gates_from_manifest_keep_kubeadm_defaults() -> None:
     back = cluster_configuration_gates(result["text"], gate, "absent")
     assert yaml.safe_load(back["text"])["apiServer"]["extraArgs"]["feature-gates"] == "IPv6DualStack=true"
     assert "extraArgs" not in yaml.safe_load(back["text"])["scheduler"]
+
+
+def _slurped(component: str, text: str) -> dict:
+    return {"item": component, "content": base64.b64encode(text.encode()).decode()}
+
+
+def test_manifest_gates_read_each_manifest_as_its_own_component() -> None:
+    """The scheduler's manifest is read as kube-scheduler, which picks its container when the pod has several."""
+    from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates.kubeadm import manifest_gates
+    scheduler = yaml.safe_load(_fixture("manifests", "kube-scheduler.yaml"))
+    main = scheduler["spec"]["containers"][0]
+    main["command"].append("--feature-gates=EphemeralContainers=true")
+    scheduler["spec"]["containers"].insert(0, {"name": "sidecar", "image": "busybox", "command": ["sleep", "--feature-gates=X=true"]})
+    apiserver = _fixture("manifests", "kube-apiserver-other-gates.yaml")
+    result = manifest_gates([_slurped("kube-apiserver", apiserver), _slurped("kube-scheduler", yaml.safe_dump(scheduler)),
+                             {"item": "kube-controller-manager", "failed": True}])
+    assert result["kube-scheduler"] == "EphemeralContainers=true"
+    assert result == {"kube-apiserver": "IPv6DualStack=true,TTLAfterFinished=False", "kube-scheduler": "EphemeralContainers=true"}
 
 
 @pytest.mark.parametrize("version, name", [("v1.21.14", "kubelet-config-1.21"), ("v1.23.0", "kubelet-config-1.23"),
