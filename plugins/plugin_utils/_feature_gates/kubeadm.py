@@ -80,8 +80,9 @@ def cluster_configuration_gates(text: str, gates: t.Mapping[str, t.Any], state: 
                                 manifest_values: t.Mapping[str, str] | None = None) -> dict[str, t.Any]:
     """Work out each component's ``feature-gates`` extraArg, then edit.
 
-    present: the running manifest's merged string when given (it already holds kubeadm's defaults, P3), else the
-    ConfigMap's own value with the gates merged in. absent: the ConfigMap's value without the gates.
+    present: the running manifest's merged string when given (it already holds kubeadm's default gates, which the
+    extraArg replaces), else the ConfigMap's own value with the gates merged in. absent: the ConfigMap's value
+    without the gates.
     """
     want = fg.normalise_gates(gates)
     doc = _load(text)
