@@ -18,11 +18,11 @@ import yaml
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.kubedebug.ephemeral.plugins.filter.roles_internal import OPERATIONS, FilterModule
+from ansible_collections.kubedebug.ephemeral.tests.unit.plugins.plugin_utils.feature_gates_fixtures import fixture
 
 ROOT = Path(__file__).resolve().parents[4]
 FILTERS = FilterModule().filters()
 INTERNAL = FILTERS["roles_internal"]
-FIXTURES = ROOT / "tests" / "unit" / "fixtures" / "feature_gates"
 GATES = {"EphemeralContainers": True}
 # "roles_internal('<operation>'" and "map('kubedebug.ephemeral.roles_internal', '<operation>'"
 _CALL = re.compile(r"roles_internal(?:\(|',\s*)'([a-z_]+\.[a-z_]+)'")
@@ -59,18 +59,18 @@ def test_user_errors_become_filter_errors() -> None:
 
 
 def test_feature_gates_operations() -> None:
-    manifest = (FIXTURES / "manifests" / "kube-apiserver-noflag.yaml").read_text()
+    manifest = fixture("manifests", "kube-apiserver-noflag.yaml")
     edit = INTERNAL(manifest, "feature_gates.manifest_edit", "kube-apiserver", GATES, "present")
     assert edit["changed"] and edit["gates_after"] == GATES
     info = INTERNAL(edit["text"], "feature_gates.manifest_info", "kube-apiserver")
     assert info["gates"] == GATES and info["flags"] == 1
     assert INTERNAL(info["image"], "feature_gates.version") == "v1.21.14"
     assert INTERNAL("k8s.gcr.io/kube-apiserver:latest", "feature_gates.version") == ""
-    config = (FIXTURES / "kubelet" / "config.yaml").read_text()
+    config = fixture("kubelet", "config.yaml")
     assert INTERNAL(config, "feature_gates.kubelet_config", GATES, "present", "add")["changed"]
     plan = INTERNAL({"/c": config}, "feature_gates.kubelet_plan", "/c", [], GATES, "present", "auto", "KUBELET_EXTRA_ARGS")
     assert plan["mode"] == "config" and plan["gates_after"] == GATES
-    cluster = (FIXTURES / "kubeadm" / "cluster-configuration-v1beta2.yaml").read_text()
+    cluster = fixture("kubeadm", "cluster-configuration-v1beta2.yaml")
     persisted = INTERNAL(cluster, "feature_gates.kubeadm_config", GATES, "present", ["kube-apiserver"], {})
     assert persisted["after"]["kube-apiserver"].endswith("EphemeralContainers=true")
     layout = INTERNAL({"components": [], "markers": {"k3s": ["/etc/rancher/k3s"]}}, "feature_gates.layout")

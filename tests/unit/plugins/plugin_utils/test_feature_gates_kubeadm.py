@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import base64
-import os
 import re
 
 import pytest
@@ -14,17 +13,11 @@ import yaml
 
 from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates.gates import FeatureGateError
 from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates.kubeadm import cluster_configuration_edit
-
-FIXTURES = os.path.join(os.path.dirname(__file__), "..", "..", "fixtures", "feature_gates")
-
-
-def _fixture(*parts: str) -> str:
-    with open(os.path.join(FIXTURES, *parts), encoding="utf-8") as handle:
-        return handle.read()
+from ansible_collections.kubedebug.ephemeral.tests.unit.plugins.plugin_utils.feature_gates_fixtures import fixture
 
 
 def read() -> str:
-    return _fixture("kubeadm", "cluster-configuration-v1beta2.yaml")
+    return fixture("kubeadm", "cluster-configuration-v1beta2.yaml")
 
 
 def test_sets_and_removes_extra_args() -> None:
@@ -74,11 +67,11 @@ def _slurped(component: str, text: str) -> dict:
 def test_manifest_gates_read_each_manifest_as_its_own_component() -> None:
     """The scheduler's manifest is read as kube-scheduler, which picks its container when the pod has several."""
     from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates.kubeadm import manifest_gates
-    scheduler = yaml.safe_load(_fixture("manifests", "kube-scheduler.yaml"))
+    scheduler = yaml.safe_load(fixture("manifests", "kube-scheduler.yaml"))
     main = scheduler["spec"]["containers"][0]
     main["command"].append("--feature-gates=EphemeralContainers=true")
     scheduler["spec"]["containers"].insert(0, {"name": "sidecar", "image": "busybox", "command": ["sleep", "--feature-gates=X=true"]})
-    apiserver = _fixture("manifests", "kube-apiserver-other-gates.yaml")
+    apiserver = fixture("manifests", "kube-apiserver-other-gates.yaml")
     result = manifest_gates([_slurped("kube-apiserver", apiserver), _slurped("kube-scheduler", yaml.safe_dump(scheduler)),
                              {"item": "kube-controller-manager", "failed": True}])
     assert result["kube-scheduler"] == "EphemeralContainers=true"
