@@ -37,3 +37,9 @@ def test_errors_become_filter_errors() -> None:
         FILTERS["feature_gates_decision"]("latest")
     with pytest.raises(AnsibleFilterError, match="present or absent"):
         FILTERS["feature_gates_decision"]("v1.21.0", "enabled")
+
+
+def test_result_keys_are_the_documented_ones() -> None:
+    doc = yaml.safe_load(DOC.read_text())["RETURN"]["_value"]["description"]
+    for key in FILTERS["feature_gates_decision"]("v1.21.14"):
+        assert "C(%s)" % key in doc
