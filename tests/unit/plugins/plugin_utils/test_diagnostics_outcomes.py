@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._diagnostics_outcomes import LOG_GONE_NOTE, classify, log_gone, outcomes
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._diagnostics.outcomes import LOG_GONE_NOTE, classify, log_gone, outcomes
 
 GONE = ('failed to try resolving symlinks in path "/var/log/pods/ns_web_1234/ps-x/0.log": lstat '
         '/var/log/pods/ns_web_1234/ps-x: no such file or directory')

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._diagnostics_common import DiagnosticsError
-from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._diagnostics_plan import module_args, plan, run_id_problems
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._diagnostics.common import DiagnosticsError
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._diagnostics.plan import module_args, plan, run_id_problems
 
 # The built-in recipes as roles/diagnostics/vars/main.yml defines them, after templating.
 RECIPES = {
@@ -126,3 +126,9 @@ def test_none_option_becomes_an_empty_argument() -> None:
     args = module_args({"recipe": "r", "namespace": "n", "label_selector": "a=b"}, {"image": "x", "command": ["a", "{f}"], "options": {"f": None}},
                        SETTINGS, "here")
     assert args["command"] == ["a", ""] and args["name"] == "r-20261123t140501z"
+
+
+@pytest.mark.parametrize("profile", ["legacy", "general", "baseline", "restricted", "netadmin", "sysadmin"])
+def test_every_module_profile_is_accepted(profile) -> None:
+    group = {"namespace": "a", "label_selector": "x=1", "recipe": "network_capture", "profile": profile}
+    assert plan([group], RECIPES, SETTINGS)["groups"][0]["args"]["profile"] == profile

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import json
 
-from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._diagnostics_common import GENERATOR, iso_utc, parse_time, seconds_between
-from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._diagnostics_report import (
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._diagnostics.common import GENERATOR, iso_utc, parse_time, seconds_between
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._diagnostics.report import (
     index,
     index_markdown,
     load_summary,

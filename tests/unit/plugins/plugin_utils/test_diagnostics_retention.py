@@ -9,8 +9,8 @@ import json
 
 import pytest
 
-from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._diagnostics_common import GENERATOR, DiagnosticsError
-from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._diagnostics_retention import runs_to_remove
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._diagnostics.common import GENERATOR, DiagnosticsError
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._diagnostics.retention import runs_to_remove
 
 ROOT = "/srv/diag"
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils import _feature_gates_gates as fg
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates import gates as fg
 
 
 def test_parse_keeps_spelling_and_go_bools() -> None:

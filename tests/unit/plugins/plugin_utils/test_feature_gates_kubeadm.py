@@ -5,20 +5,19 @@
 
 from __future__ import annotations
 
-import os
+import base64
+import re
 
 import pytest
 import yaml
 
-from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates_gates import FeatureGateError
-from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates_kubeadm import cluster_configuration_edit
-
-FIXTURE = os.path.join(os.path.dirname(__file__), "..", "..", "fixtures", "feature_gates", "kubeadm", "cluster-configuration-v1beta2.yaml")
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates.gates import FeatureGateError
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates.kubeadm import cluster_configuration_edit
+from ansible_collections.kubedebug.ephemeral.tests.unit.plugins.plugin_utils.feature_gates_fixtures import fixture
 
 
 def read() -> str:
-    with open(FIXTURE, encoding="utf-8") as handle:
-        return handle.read()
+    return fixture("kubeadm", "cluster-configuration-v1beta2.yaml")
 
 
 def test_sets_and_removes_extra_args() -> None:
@@ -49,7 +48,7 @@ def test_refusals(text: str, msg: str) -> None:
 
 
 def test_gates_from_manifest_keep_kubeadm_defaults() -> None:
-    from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates_kubeadm import cluster_configuration_gates
+    from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates.kubeadm import cluster_configuration_gates
     gate = {"EphemeralContainers": True}
     result = cluster_configuration_gates(read(), gate, "present", manifest_values={"kube-apiserver": "IPv6DualStack=true"})
     doc = yaml.safe_load(result["text"])
@@ -59,3 +58,36 @@ def test_gates_from_manifest_keep_kubeadm_defaults() -> None:
     back = cluster_configuration_gates(result["text"], gate, "absent")
     assert yaml.safe_load(back["text"])["apiServer"]["extraArgs"]["feature-gates"] == "IPv6DualStack=true"
     assert "extraArgs" not in yaml.safe_load(back["text"])["scheduler"]
+
+
+def _slurped(component: str, text: str) -> dict:
+    return {"item": component, "content": base64.b64encode(text.encode()).decode()}
+
+
+def test_manifest_gates_read_each_manifest_as_its_own_component() -> None:
+    """The scheduler's manifest is read as kube-scheduler, which picks its container when the pod has several."""
+    from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates.kubeadm import manifest_gates
+    scheduler = yaml.safe_load(fixture("manifests", "kube-scheduler.yaml"))
+    main = scheduler["spec"]["containers"][0]
+    main["command"].append("--feature-gates=EphemeralContainers=true")
+    scheduler["spec"]["containers"].insert(0, {"name": "sidecar", "image": "busybox", "command": ["sleep", "--feature-gates=X=true"]})
+    apiserver = fixture("manifests", "kube-apiserver-other-gates.yaml")
+    result = manifest_gates([_slurped("kube-apiserver", apiserver), _slurped("kube-scheduler", yaml.safe_dump(scheduler)),
+                             {"item": "kube-controller-manager", "failed": True}])
+    assert result["kube-scheduler"] == "EphemeralContainers=true"
+    assert result == {"kube-apiserver": "IPv6DualStack=true,TTLAfterFinished=False", "kube-scheduler": "EphemeralContainers=true"}
+
+
+@pytest.mark.parametrize("version, name", [("v1.21.14", "kubelet-config-1.21"), ("v1.23.0", "kubelet-config-1.23"),
+                                           ("v1.24.3", "kubelet-config"), ("v1.37.2", "kubelet-config")])
+def test_kubelet_configmap_name_follows_kubernetes_version(version: str, name: str) -> None:
+    from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates.kubeadm import kubelet_configmap
+    text = re.sub(r"(?m)^kubernetesVersion: .*$", "kubernetesVersion: " + version, read())
+    assert kubelet_configmap(text) == name
+
+
+@pytest.mark.parametrize("text", ["kind: ClusterConfiguration\n", "kind: ClusterConfiguration\nkubernetesVersion: stable\n"])
+def test_kubelet_configmap_without_a_version_names_the_override(text: str) -> None:
+    from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates.kubeadm import kubelet_configmap
+    with pytest.raises(FeatureGateError, match="feature_gates_kubelet_configmap"):
+        kubelet_configmap(text)

@@ -5,21 +5,18 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 import yaml
 
-from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates_gates import FeatureGateError
-from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates_kubelet import MARKER, config_edit, env_edit, env_gates
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates.gates import FeatureGateError
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates.kubelet import MARKER, config_edit, env_edit, env_gates
+from ansible_collections.kubedebug.ephemeral.tests.unit.plugins.plugin_utils.feature_gates_fixtures import fixture
 
-FIXTURES = os.path.join(os.path.dirname(__file__), "..", "..", "fixtures", "feature_gates", "kubelet")
 GATE = {"EphemeralContainers": True}
 
 
 def read(name: str) -> str:
-    with open(os.path.join(FIXTURES, name), encoding="utf-8", newline="") as handle:
-        return handle.read()
+    return fixture("kubelet", name)
 
 
 # --- KubeletConfiguration -------------------------------------------------------------------------------------
@@ -168,7 +165,7 @@ ENVS = ["/etc/default/kubelet", "/etc/sysconfig/kubelet"]
 
 
 def test_plan_kubeadm_layout_uses_config_and_fixes_flags() -> None:
-    from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates_kubelet import plan
+    from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates.kubelet import plan
     files = {CONFIG: read("config.yaml"), ENVS[1]: read("sysconfig-kubelet-quoted")}
     result = plan(files, CONFIG, ENVS, GATE)
     assert result["mode"] == "config" and result["changed"]
@@ -182,13 +179,13 @@ def test_plan_kubeadm_layout_uses_config_and_fixes_flags() -> None:
 
 
 def test_plan_config_leaves_unrelated_env_alone() -> None:
-    from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates_kubelet import plan
+    from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates.kubelet import plan
     result = plan({CONFIG: read("config.yaml"), ENVS[0]: read("default-kubelet-unquoted")}, CONFIG, ENVS, GATE)
     assert [f["changed"] for f in result["files"]] == [True, False]
 
 
 def test_plan_env_layout_creates_first_file_when_none_exists() -> None:
-    from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates_kubelet import plan
+    from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates.kubelet import plan
     result = plan({}, CONFIG, ENVS, GATE, method="auto")
     assert result["mode"] == "env"
     assert [(f["path"], f["exists"]) for f in result["files"]] == [(ENVS[0], False)]
@@ -196,13 +193,13 @@ def test_plan_env_layout_creates_first_file_when_none_exists() -> None:
 
 
 def test_plan_env_layout_prefers_existing_sysconfig() -> None:
-    from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates_kubelet import plan
+    from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates.kubelet import plan
     result = plan({ENVS[1]: read("sysconfig-kubelet-single-split")}, CONFIG, ENVS, GATE)
     assert [(f["path"], f["changed"]) for f in result["files"]] == [(ENVS[1], True)]
 
 
 def test_plan_refusals() -> None:
-    from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates_kubelet import plan
+    from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates.kubelet import plan
     with pytest.raises(FeatureGateError, match="does not exist"):
         plan({}, CONFIG, ENVS, GATE, method="config")
     with pytest.raises(FeatureGateError, match="nowhere"):

@@ -5,19 +5,16 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
-from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates_layout import detect
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates.layout import detect
+from ansible_collections.kubedebug.ephemeral.tests.unit.plugins.plugin_utils.feature_gates_fixtures import fixture
 
-FIXTURES = os.path.join(os.path.dirname(__file__), "..", "..", "fixtures", "feature_gates", "manifests")
 MDIR = "/etc/kubernetes/manifests"
 
 
 def read(name: str) -> str:
-    with open(os.path.join(FIXTURES, name), encoding="utf-8") as handle:
-        return handle.read()
+    return fixture("manifests", name)
 
 
 def facts(files: dict[str, str], components=("kube-apiserver", "kube-scheduler"), **extra) -> dict:

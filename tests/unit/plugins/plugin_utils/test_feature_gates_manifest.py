@@ -5,21 +5,18 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 import yaml
 
-from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates_gates import FeatureGateError
-from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates_manifest import edit, inspect, strip_flags
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates.gates import FeatureGateError
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates.manifest import edit, inspect, strip_flags
+from ansible_collections.kubedebug.ephemeral.tests.unit.plugins.plugin_utils.feature_gates_fixtures import fixture
 
-FIXTURES = os.path.join(os.path.dirname(__file__), "..", "..", "fixtures", "feature_gates", "manifests")
 GATE = {"EphemeralContainers": True}
 
 
 def read(name: str) -> str:
-    with open(os.path.join(FIXTURES, name), encoding="utf-8", newline="") as handle:
-        return handle.read()
+    return fixture("manifests", name)
 
 
 def argv(text: str) -> list[str]:

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates_gates import FeatureGateError
-from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates_version import decide, parse_version
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates.gates import FeatureGateError
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates.version import decide, parse_version
 
 
 def _expected(minor: int) -> str:
@@ -61,9 +61,38 @@ def test_registry_port_is_not_a_version() -> None:
 
 
 def test_candidates_first_readable_wins() -> None:
-    from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates_version import version_or_empty
+    from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates.version import version_or_empty
     assert decide(["", "localhost/kube-apiserver:latest", "Kubernetes v1.21.14"])["version"] == "v1.21.14"
     assert decide(["v1.27.1", "k8s.gcr.io/kube-apiserver:v1.21.14"])["action"] == "refuse"
     assert version_or_empty("k8s.gcr.io/kube-apiserver:latest") == ""
     with pytest.raises(FeatureGateError, match="latest"):
         decide(["", "localhost/kube-apiserver:latest"])
+
+
+@pytest.mark.parametrize("minor, on", [(16, False), (22, False), (23, True), (26, True), (27, True)])
+def test_on_by_default_from_1_23(minor: int, on: bool) -> None:
+    assert decide("v1.%d.0" % minor)["on_by_default"] is on
+    assert decide("v1.%d.0" % minor, "absent")["on_by_default"] is on
+
+
+def test_decisions_take_override_then_image_tag_then_binary_answer() -> None:
+    from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates.version import decisions
+    runs = [
+        {"item": "kubelet", "stdout": "Kubernetes v1.20.15"},
+        {"item": "kube-apiserver", "skipped": True},
+        {"item": "kube-scheduler", "stdout": "Kubernetes v1.21.2"},
+    ]
+    static_pods = {"kube-apiserver": {"image": "k8s.gcr.io/kube-apiserver:v1.21.14"},
+                   "kube-scheduler": {"image": "localhost/kube-scheduler:latest"}}
+    result = decisions(runs, "present", {}, static_pods)
+    assert {c: d["version"] for c, d in result.items()} == {"kubelet": "v1.20.15", "kube-apiserver": "v1.21.14", "kube-scheduler": "v1.21.2"}
+    assert {d["component"] for d in result.values()} == set(result)
+    overridden = decisions(runs, "absent", {"kube-apiserver": "v1.25.0"}, static_pods)
+    assert overridden["kube-apiserver"]["version"] == "v1.25.0" and overridden["kube-apiserver"]["action"] == "remove"
+    assert decisions([], "present", {}, {}) == {}
+
+
+def test_decisions_without_any_version_name_the_override() -> None:
+    from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates.version import decisions
+    with pytest.raises(FeatureGateError, match="feature_gates_component_versions"):
+        decisions([{"item": "kubelet", "skipped": True}], "present", None, None)

@@ -5,7 +5,7 @@
 
 """Merge gates into, or remove them from, the one ``--feature-gates`` flag of a static pod manifest.
 
-Works on the manifest text (see ``_feature_gates_yamltext``): every other argument, comment and byte stays.
+Works on the manifest text (see ``yamltext``): every other argument, comment and byte stays.
 Handles ``--feature-gates=A=true``, the split ``--feature-gates`` ``A=true`` form, quoted items, and repeated
 flags, which component-base merges key by key (later wins); we fold those into the first one, because kubeadm
 never writes two and a reader of the manifest should not have to know that rule. The result is re-parsed and
@@ -19,8 +19,8 @@ import typing as t
 
 import yaml
 
-from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils import _feature_gates_gates as fg
-from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils import _feature_gates_yamltext as yt
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates import gates as fg
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates import yamltext as yt
 
 FLAG = "--feature-gates"
 
@@ -103,15 +103,19 @@ def strip_flags(argv: list[str]) -> list[str]:
     return out
 
 
-def inspect(text: str, component: str) -> dict[str, t.Any]:
-    """Read-only facts: container, image, lists, current gates, flag count, liveness probe URL."""
-    root = yt.compose(text)
-    container = _container(root, component)
+def _read(text: str, component: str) -> tuple[yaml.MappingNode, dict[str, yaml.SequenceNode], list[Occurrence], list[fg.Pair]]:
+    """The component's container node, its command/args lists, every flag in them, and the flags' folded pairs."""
+    container = _container(yt.compose(text), component)
     lists = _lists(container)
     occ = _occurrences(lists)
+    return container, lists, occ, fg.fold(o.value for o in occ)
+
+
+def inspect(text: str, component: str) -> dict[str, t.Any]:
+    """Read-only facts: container, image, lists, current gates, flag count, liveness probe URL."""
+    container, dummy, occ, folded = _read(text, component)
     data = yaml.safe_load(text)
     obj = _find_container(data, container)
-    folded = fg.fold(o.value for o in occ)
     return {
         "name": (data.get("metadata") or {}).get("name"),
         "namespace": (data.get("metadata") or {}).get("namespace", "default"),
@@ -145,11 +149,7 @@ def _probe_url(container: dict, path: bool = True) -> str:
 def edit(text: str, component: str, gates: t.Mapping[str, t.Any], state: str = "present") -> dict[str, t.Any]:
     """Return ``{changed, text, gates_before, gates_after, flags_before, flag_after, diff}``."""
     want = fg.normalise_gates(gates)
-    root = yt.compose(text)
-    container = _container(root, component)
-    lists = _lists(container)
-    occ = _occurrences(lists)
-    folded = fg.fold(o.value for o in occ)
+    dummy, lists, occ, folded = _read(text, component)
     if state == "present":
         pairs = fg.apply(folded, want, ())
     elif state == "absent":

@@ -5,7 +5,7 @@
 
 """Edit YAML as text, at the positions PyYAML's composer reports, so every other byte stays as it was.
 
-Dumping a parsed manifest would reorder keys, requote values and drop comments (pitfall P21), and hand-edited
+Dumping a parsed manifest would reorder keys, requote values and drop comments, and hand-edited
 files would no longer match their backups. So we compose the document only to learn where each scalar sits
 (``start_mark``/``end_mark`` are character offsets) and then splice the text. Block and flow style are handled;
 anything more exotic (a block scalar as an argument, an item sharing its line with a parent) is refused.
@@ -19,7 +19,7 @@ import typing as t
 
 import yaml
 
-from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates_gates import FeatureGateError
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates.gates import FeatureGateError
 
 Edit = t.Tuple[int, int, str]
 

@@ -16,8 +16,8 @@ import copy
 import json
 import typing as t
 
-from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._diagnostics_common import GENERATOR, SCHEMA_VERSION, iso_utc
-from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._diagnostics_outcomes import FAILED, OK, OUTCOMES, SKIPPED, TIMED_OUT
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._diagnostics.common import GENERATOR, SCHEMA_VERSION, iso_utc
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._diagnostics.outcomes import FAILED, OK, OUTCOMES, SKIPPED, TIMED_OUT
 
 STATUS_OK = "ok"
 STATUS_PROBLEMS = "completed_with_problems"

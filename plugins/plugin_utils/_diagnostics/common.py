@@ -11,12 +11,14 @@ from __future__ import annotations
 import datetime
 import typing as t
 
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._filter import UserError
+
 # Written into every summary.json and index.json; retention removes only run directories whose summary has it.
 GENERATOR = "kubedebug.ephemeral.diagnostics"
 SCHEMA_VERSION = 1
 
 
-class DiagnosticsError(Exception):
+class DiagnosticsError(UserError):
     """A problem the user can fix; the filter plugin shows the message as it is."""
 
 

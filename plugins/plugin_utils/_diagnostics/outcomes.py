@@ -26,7 +26,7 @@ import posixpath
 import re
 import typing as t
 
-from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._diagnostics_common import seconds_between
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._diagnostics.common import seconds_between
 
 OK = "ok"
 FAILED = "failed"

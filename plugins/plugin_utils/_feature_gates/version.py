@@ -16,7 +16,10 @@ from __future__ import annotations
 import re
 import typing as t
 
-from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates_gates import FeatureGateError
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates.gates import FeatureGateError
+
+# From 1.23 the gate is on without an explicit entry (beta 1.23, GA 1.25, always on once removed in 1.27).
+ON_BY_DEFAULT_FROM = 23
 
 # v1.21.14, 1.21, v1.21.14+k3s1, v1.22.17-eks-abc, "Kubernetes v1.21.14", registry/kube-apiserver:v1.21.14@sha256:...
 _VERSION = re.compile(r"(?<![\d.])v?(\d+)\.(\d+)(?:\.(\d+))?")
@@ -54,7 +57,8 @@ def version_or_empty(value: str) -> str:
 
 
 def decide(version: str | list[str], state: str = "present", component: str = "component") -> dict[str, t.Any]:
-    """Return ``{action, reason, version, minor}``; action is enable, leave, refuse, fail or remove.
+    """Return ``{action, reason, version, minor, component, on_by_default}``; action is enable, leave, refuse, fail
+    or remove, and on_by_default says whether the component turns the gate on without an explicit entry.
 
     ``version`` may be a list of candidates (override, image tag, ``--version`` output): the first readable wins.
     """
@@ -64,7 +68,8 @@ def decide(version: str | list[str], state: str = "present", component: str = "c
     if ver.major != 1:
         raise FeatureGateError("%s reports version %s, which is not a Kubernetes 1.x release" % (component, ver.text))
     minor = ver.minor
-    out = {"version": ver.text, "minor": "%d.%d" % (ver.major, minor), "component": component}
+    out = {"version": ver.text, "minor": "%d.%d" % (ver.major, minor), "component": component,
+           "on_by_default": minor >= ON_BY_DEFAULT_FROM}
     if state == "absent":
         out.update(action="remove", reason=_absent_reason(minor))
         return out
@@ -98,3 +103,20 @@ def _absent_reason(minor: int) -> str:
     if minor >= 23:
         return "the gate is on by default; removing the explicit entry (needed before 1.27)"
     return "removing the gate; ephemeral containers stop being accepted (running ones keep running)"
+
+
+def decisions(version_runs: t.Sequence[t.Mapping[str, t.Any]], state: str, overrides: t.Mapping[str, t.Any] | None,
+              static_pods: t.Mapping[str, t.Mapping[str, t.Any]] | None) -> dict[str, dict[str, t.Any]]:
+    """``{component: decide(...)}`` for every component of the role's ``<binary> --version`` loop.
+
+    ``version_runs`` are that loop's results: ``item`` is the component, ``stdout`` the binary's answer (absent when
+    the run was skipped). A component's version is its override in ``overrides`` (feature_gates_component_versions),
+    else the tag of its static pod's image (``static_pods``: manifest facts with ``image``), else that answer.
+    """
+    out = {}
+    for run in version_runs:
+        component = str(run["item"])
+        candidates = [(overrides or {}).get(component) or "", ((static_pods or {}).get(component) or {}).get("image") or "",
+                      run.get("stdout") or ""]
+        out[component] = decide(candidates, state, component)
+    return out

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import typing as t
 
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._filter import UserError
+
 # strconv.ParseBool accepts exactly these spellings.
 _TRUE = frozenset(("1", "t", "T", "TRUE", "true", "True"))
 _FALSE = frozenset(("0", "f", "F", "FALSE", "false", "False"))
@@ -22,7 +24,7 @@ _FALSE = frozenset(("0", "f", "F", "FALSE", "false", "False"))
 GATE = "EphemeralContainers"
 
 
-class FeatureGateError(ValueError):
+class FeatureGateError(UserError, ValueError):
     """A feature-gate value, file or layout the role must not touch; the message says what to do."""
 
 

@@ -19,8 +19,8 @@ import typing as t
 
 import yaml
 
-from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils import _feature_gates_gates as fg
-from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils import _feature_gates_yamltext as yt
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates import gates as fg
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates import yamltext as yt
 
 FLAG = "--feature-gates"
 # Written above a KUBELET_EXTRA_ARGS line the role had to create, so removal can take both lines away again.

@@ -15,8 +15,8 @@ from __future__ import annotations
 import posixpath
 import typing as t
 
-from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._diagnostics_common import DiagnosticsError
-from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._diagnostics_report import load_summary
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._diagnostics.common import DiagnosticsError
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._diagnostics.report import load_summary
 
 
 def runs_to_remove(entries: t.Sequence[t.Any], artifacts_dir: str, keep: t.Any, current_run_id: str) -> list[str]:

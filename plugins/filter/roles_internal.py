@@ -1,0 +1,57 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) kubedebug.ephemeral contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The roles' one way into their Python helpers: ``value | kubedebug.ephemeral.roles_internal('<operation>', ...)``.
+
+Not a public API (roles_internal.yml says so): the operations are the roles' own steps, shaped by the data their
+tasks happen to hold, and they change with the roles. Keeping them behind one documented-as-internal filter keeps
+them out of the collection's public filter names, which carry a semantic-versioning promise.
+"""
+
+from __future__ import annotations
+
+import typing as t
+
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._diagnostics import outcomes, plan, report, retention
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates import kubeadm, kubelet, layout, manifest, mirror_pod, version
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._filter import as_filter
+
+# Operation -> helper; the piped value is the helper's first argument, the filter's further arguments follow it.
+OPERATIONS: dict[str, t.Callable[..., t.Any]] = {
+    "diagnostics.index": report.index,
+    "diagnostics.index_md": report.index_markdown,
+    "diagnostics.outcomes": outcomes.outcomes,
+    "diagnostics.plan": plan.plan,
+    "diagnostics.report_md": report.report_markdown,
+    "diagnostics.retention": retention.runs_to_remove,
+    "diagnostics.summary": report.summary,
+    "feature_gates.decisions": version.decisions,
+    "feature_gates.kubeadm_config": kubeadm.cluster_configuration_gates,
+    "feature_gates.kubeadm_manifest_gates": kubeadm.manifest_gates,
+    "feature_gates.kubelet_configmap": kubeadm.kubelet_configmap,
+    "feature_gates.kubelet_config": kubelet.config_edit,
+    "feature_gates.kubelet_plan": kubelet.plan,
+    "feature_gates.layout": layout.detect,
+    "feature_gates.manifest_edit": manifest.edit,
+    "feature_gates.manifest_info": manifest.inspect,
+    "feature_gates.mirror_pod": mirror_pod.identity,
+    "feature_gates.version": version.version_or_empty,
+}
+
+
+def roles_internal(value: t.Any, operation: str, *args: t.Any, **kwargs: t.Any) -> t.Any:
+    helper = OPERATIONS.get(operation)
+    if helper is None:
+        raise AnsibleFilterError("roles_internal has no operation %r (it is internal to the collection's roles)" % (operation,))
+    return as_filter(helper)(value, *args, **kwargs)
+
+
+class FilterModule:
+    """Internal helpers of the kubedebug.ephemeral roles; see roles_internal.yml."""
+
+    def filters(self) -> dict[str, t.Callable[..., t.Any]]:
+        return {"roles_internal": roles_internal}
