@@ -49,6 +49,13 @@ def _is_set(value: t.Any) -> bool:
     return value not in (None, "", [], False)
 
 
+def brief(value: t.Any, limit: int = 80) -> t.Any:
+    """A value short enough for a message: huge input must not make a huge message."""
+    if isinstance(value, str) and len(value) > limit:
+        return "%s... (%d characters)" % (value[:limit], len(value))
+    return value
+
+
 def _one_of(values: t.Iterable[str]) -> str:
     values = list(values)
     return ", ".join(values) if values else "(none)"
@@ -108,18 +115,18 @@ def _validate_name_and_image(container: Container) -> list[str]:
     if name is not None and not is_dns1123_label(name):
         errors.append(
             "name: %r is not a valid container name; use at most 63 lowercase letters, digits and '-', "
-            "starting and ending with a letter or digit (a DNS-1123 label)" % (name,)
+            "starting and ending with a letter or digit (a DNS-1123 label)" % (brief(name),)
         )
     image = container.get("image")
     if not image:
         errors.append("image: an image is required; set image (for example busybox:1.36)")
     elif not isinstance(image, str) or image != image.strip():
-        errors.append("image: %r has leading or trailing whitespace; remove it" % (image,))
+        errors.append("image: %r has leading or trailing whitespace; remove it" % (brief(image),))
     elif parse_image_reference(image) is None:
         errors.append(
             "image: %r is not a valid image reference, so the kubelet would fail with InvalidImageName; "
             "use a lowercase repository with an optional tag or digest, such as "
-            "registry.example.com:5000/tools/netshoot:v0.13" % (image,)
+            "registry.example.com:5000/tools/netshoot:v0.13" % (brief(image),)
         )
     return errors
 

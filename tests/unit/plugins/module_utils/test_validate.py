@@ -295,3 +295,8 @@ def test_volume_missing_lists_volumes():
 def test_pod_without_volumes():
     pod = {"metadata": {"name": "p"}, "spec": {"containers": [{"name": "app"}]}}
     assert only(validate_against_pod(OK, pod)).endswith("use one of: (none)")
+
+
+def test_huge_values_give_short_messages():
+    (message,) = validate_container(dict(OK, name="x" * 70000), ERA_POD)
+    assert len(message) < 400 and "(70000 characters)" in message
