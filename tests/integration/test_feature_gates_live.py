@@ -129,11 +129,17 @@ def mirror_pod(cluster: clusters.Cluster, component: str) -> dict:
                                       "-o", "json").stdout)
 
 
-def running_container(cluster: clusters.Cluster, component: str) -> tuple[str, str]:
-    """(manifest hash, container ID) of a static pod, as the kubelet reports them."""
-    pod = mirror_pod(cluster, component)
-    statuses = pod.get("status", {}).get("containerStatuses") or [{}]
-    return pod["metadata"]["annotations"]["kubernetes.io/config.hash"], statuses[0].get("containerID", "")
+def running_container(cluster: clusters.Cluster, component: str, timeout: float = 90) -> tuple[str, str]:
+    """(manifest hash, container ID) of a static pod, as the kubelet reports them. After a kubelet restart
+    the mirror pod's status comes 15-45 s late (seen on 1.21), so wait until it names a container."""
+    deadline = time.monotonic() + timeout
+    while True:
+        pod = mirror_pod(cluster, component)
+        statuses = pod.get("status", {}).get("containerStatuses") or [{}]
+        identity = pod["metadata"]["annotations"]["kubernetes.io/config.hash"], statuses[0].get("containerID", "")
+        if identity[1] or time.monotonic() > deadline:
+            return identity
+        time.sleep(1)
 
 
 def gate_off_files() -> bool:

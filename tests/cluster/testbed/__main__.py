@@ -70,12 +70,14 @@ def main(argv: list[str]) -> int:
 @contextlib.contextmanager
 def _stdout_to_stderr() -> Iterator[None]:
     sys.stdout.flush()
-    saved = os.dup(1)
-    os.dup2(2, 1)
+    saved, saved_stream = os.dup(1), sys.stdout
+    os.dup2(2, 1)  # child processes inherit fd 1
+    sys.stdout = sys.stderr  # and our own prints may not go through fd 1
     try:
         yield
     finally:
         sys.stdout.flush()
+        sys.stdout = saved_stream
         os.dup2(saved, 1)
         os.close(saved)
 
