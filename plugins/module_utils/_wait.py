@@ -23,11 +23,6 @@ try:
 except ImportError:  # handled by the module (missing_required_lib)
     ApiException = Exception  # type: ignore[assignment,misc]
 
-try:
-    from urllib3.exceptions import HTTPError as TransportError
-except ImportError:  # comes with kubernetes
-    TransportError = OSError  # type: ignore[assignment,misc]
-
 WAIT_TERMINATED = "terminated"
 
 # The kubelet never gets past these without a change to the spec, and an ephemeral container's
@@ -210,7 +205,7 @@ class _NamespaceWatch:
                 self.observe(event.get("object") or {}, deleted=event.get("type") == "DELETED")
                 if not self.pending:
                     return
-        except (TransportError, OSError, ValueError):
+        except (_rest.TransportError, OSError, ValueError):
             # The stream broke (apiserver restarting) or a line came cut: list again.
             self.interruptions += 1
             return
