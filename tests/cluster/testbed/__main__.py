@@ -15,7 +15,8 @@ from .eras import ERAS, era
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="testbed", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("build", help="build the era's Kubernetes binaries").add_argument("era", choices=ERAS)
+    build_parser = sub.add_parser("build", help="build eras' Kubernetes binaries and the images, side by side")
+    build_parser.add_argument("eras", choices=[*ERAS, "all"], nargs="+")
     up = sub.add_parser("up", help="start an era and print its kubeconfig path")
     up.add_argument("era", choices=ERAS)
     up.add_argument("--gate", choices=("on", "off"), default="off", help="legacy: EphemeralContainers gate")
@@ -33,7 +34,7 @@ def main(argv: list[str]) -> int:
     options = parser.parse_args(argv)
 
     if options.command == "build":
-        build.ensure_binaries(era(options.era))
+        build.prepare([era(name) for name in (ERAS if "all" in options.eras else options.eras)])
     elif options.command == "up":
         chosen = era(options.era)
         # Callers take stdout as the kubeconfig path (KUBECONFIG=$(testbed.sh up ...)), so

@@ -11,7 +11,7 @@ import tempfile
 import time
 
 from . import openapi
-from .eras import CACHE_ROOT, Era
+from .eras import CACHE_ROOT, CLUSTER_DIR, Era
 
 COMPONENTS = ("kube-apiserver", "kubelet", "kubectl", "kube-scheduler", "kube-controller-manager")
 
@@ -61,6 +61,18 @@ def ensure_binaries(era: Era) -> None:
                    cwd=era.module_dir, env=_build_env(era), check=True)
     stamp_file.write_text(wanted)
     print(f"built Kubernetes {era.version} in {time.monotonic() - started:.0f} s", file=sys.stderr, flush=True)
+
+
+def prepare(eras: list[Era]) -> None:
+    """Everything the eras need before they start: the images (debootstrap and apt, mostly waiting on
+    the network and disks) built while Go compiles the binaries (busy on every core)."""
+    images = subprocess.Popen([str(CLUSTER_DIR / "images" / "build.sh")])
+    try:
+        for era in eras:
+            ensure_binaries(era)
+    finally:
+        if images.wait() != 0:
+            raise RuntimeError("building the test bed's images failed (tests/cluster/images/build.sh)")
 
 
 def component_image(era: Era, component: str) -> tuple[str, "os.PathLike[str]"]:
