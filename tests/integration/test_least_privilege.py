@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from support.ansible import run_module
-from support.ephemeral import EC, INFO, server_and_ca
+from support.ephemeral import EC, INFO, run_ec, server_and_ca
 from support.figures import record
 from support.pods import IMAGES, create_and_wait, tools_pod
 from support.rbac import bind, example_rules, permissions, without
@@ -26,7 +26,10 @@ def _connection(cluster, token: str, tmp_path) -> dict:
 
 @pytest.fixture
 def web(cluster, ns):
+    """Pod web, already carrying an ephemeral container whose logs the info workflow reads."""
     create_and_wait(cluster.core(), ns, tools_pod("web"))
+    assert not run_ec(cluster, {"namespace": ns, "pod": "web", "name": "earlier", "image": TOOLS,
+                                "command": ["echo", "earlier"], "wait": True, "wait_for": "terminated"}).get("failed")
     return "web"
 
 
