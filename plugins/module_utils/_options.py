@@ -103,6 +103,19 @@ TASK_OPTIONS: t.Tuple[Option, ...] = (
 
 OPTIONS: t.Tuple[Option, ...] = CONTAINER_OPTIONS + TASK_OPTIONS
 
+# ephemeral_container_cleanup: exactly one of the first four chooses pods; the rest say how to recycle them.
+CLEANUP_CRITERIA: t.Tuple[str, ...] = ("min_ephemeral_containers", "terminated_for", "run_id", "name_prefix")
+CLEANUP_OPTIONS: t.Tuple[Option, ...] = (
+    Option("min_ephemeral_containers", dict(type="int"), minimum=1, maximum=100000, unset_means="pods are not chosen by count"),
+    Option("terminated_for", dict(type="int"), minimum=0, maximum=10 * 365 * 86400, unset_means="pods are not chosen by age"),
+    Option("run_id", _str(), unset_means="pods are not chosen by run id"),
+    Option("name_prefix", _str(), unset_means="pods are not chosen by name prefix"),
+    Option("delete_bare_pods", dict(type="bool", default=False)),
+    Option("max_unavailable", dict(type="int", default=1), minimum=1, maximum=100),
+    Option("timeout", dict(type="int", default=300), minimum=1, maximum=86400),
+    Option("max_pods", dict(type="int"), minimum=0, unset_means="any number of pods may be recycled"),
+)
+
 
 def argument_spec(options: t.Sequence[Option] = OPTIONS) -> t.Dict[str, t.Any]:
     return {option.name: option.argument_spec() for option in options}

@@ -51,6 +51,7 @@ notes:
 seealso:
   - module: kubedebug.ephemeral.ephemeral_container
   - module: kubedebug.ephemeral.ephemeral_container_info
+  - module: kubedebug.ephemeral.ephemeral_container_cleanup
 """
 
 EXAMPLES = r"""
