@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import typing as t
 
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils import _logs, _pods, _subresource, _wait, _write
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils import _audit, _auto_profile, _logs, _pods, _subresource, _wait, _write
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._compare import spec_differences
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._defaults import normalize
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._errors import KubedebugError
@@ -22,7 +22,7 @@ from ansible_collections.kubedebug.ephemeral.plugins.module_utils._plan import C
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._result import diff_for, result_for
 
 
-def write(api_client: t.Any, era: Era, plan: PodPlan, check_mode: bool) -> PodPlan:
+def write(api_client: t.Any, era: Era, plan: PodPlan, check_mode: bool, field_manager: t.Optional[str] = None) -> PodPlan:
     """Perform (or, in check mode, rehearse) the plan's write; fills ``plan.stored``/``plan.status``.
 
     When another writer added a container of this name meanwhile, the plan turns into EXISTS (same
@@ -33,7 +33,8 @@ def write(api_client: t.Any, era: Era, plan: PodPlan, check_mode: bool) -> PodPl
         # The 1.16-1.21 API gets no dry run from us: report what would be stored, write nothing.
         plan.stored = normalize(plan.container)
         return plan
-    written = _write.add_container(api_client, era, plan.namespace, plan.pod, plan.container, plan.before, dry_run=check_mode)
+    written = _write.add_container(api_client, era, plan.namespace, plan.pod, plan.container, plan.before, dry_run=check_mode,
+                                   field_manager=field_manager)
     plan.before = written.before
     plan.status = _wait.container_status(written.response, plan.name) if written.response.get("kind") == "Pod" else None
     if written.created:
@@ -56,6 +57,30 @@ def write(api_client: t.Any, era: Era, plan: PodPlan, check_mode: bool) -> PodPl
     return plan
 
 
+def annotate(api_client: t.Any, era: Era, plan: PodPlan, check_mode: bool, params: t.Mapping[str, t.Any]) -> PodPlan:
+    """annotate: record the run on the pod, once per container (a record already there is kept, so a
+    re-run writes nothing). A second write after the container's, so a failure here leaves the
+    container in place; the next run writes the missing record."""
+    if not params.get("annotate") or plan.action == SKIP or plan.record is not None:
+        return plan
+    plan.record = _audit.new_record(params.get("run_id"), params["field_manager"], added=plan.action == CREATE)
+    plan.annotated = True
+    if check_mode and not era.dry_run:
+        return plan
+    try:
+        _audit.annotate(api_client, plan.namespace, plan.pod, plan.name, plan.record, params["field_manager"], dry_run=check_mode)
+    except KubedebugError as exc:
+        plan.annotated = False
+        raise KubedebugError("{0} (the ephemeral container is in place; only its annotation is missing, and the next run "
+                             "with annotate=true writes it)".format(exc.msg), **exc.result) from exc
+    return plan
+
+
+def write_and_annotate(api_client: t.Any, era: Era, plan: PodPlan, check_mode: bool, params: t.Mapping[str, t.Any]) -> PodPlan:
+    write(api_client, era, plan, check_mode, params.get("field_manager"))
+    return annotate(api_client, era, plan, check_mode, params)
+
+
 class Injector:
     """Runs the whole flow for one task; returns the module result or raises KubedebugError."""
 
@@ -65,10 +90,26 @@ class Injector:
         self.params = params
         self.check_mode = check_mode
         self.diff_mode = diff_mode
+        self.auto: t.List[t.Dict[str, t.Any]] = []  # profile=auto: the choice made in each namespace
+        self.params_of: t.Dict[str, t.Mapping[str, t.Any]] = {}
+
+    def params_by_namespace(self, pods: t.Sequence[t.Mapping[str, t.Any]], single: bool) -> t.Dict[str, t.Mapping[str, t.Any]]:
+        """The task's options for each namespace: the same everywhere, except the profile with profile=auto."""
+        namespaces = sorted({_pods.key(pod)[0] for pod in pods})
+        if self.params.get("profile") != _auto_profile.AUTO:
+            return {namespace: self.params for namespace in namespaces}
+        chosen = {}
+        for namespace in namespaces:
+            choice = _auto_profile.choose(self.api_client, self.server.era, self.params,
+                                          [pod for pod in pods if _pods.key(pod)[0] == namespace], single)
+            self.auto.append(choice)
+            chosen[namespace] = dict(self.params, profile=choice["profile"])
+        return chosen
 
     def plan(self, selection: _pods.Selection, pods: t.Sequence[t.Mapping[str, t.Any]]) -> t.List[PodPlan]:
         _pods.check_max_pods(pods, self.params.get("max_pods"), selection)
-        plans = [plan_pod(self.params, pod, self.server.era, selection.single) for pod in pods]
+        self.params_of = self.params_by_namespace(pods, selection.single)
+        plans = [plan_pod(self.params_of[_pods.key(pod)[0]], pod, self.server.era, selection.single) for pod in pods]
         problems = [p for plan in plans for p in plan.problems]
         if problems:
             raise KubedebugError(
@@ -78,9 +119,10 @@ class Injector:
         return plans
 
     def apply(self, plans: t.List[PodPlan]) -> None:
-        creates = [plan for plan in plans if plan.action == CREATE]
+        creates = [plan for plan in plans if plan.action == CREATE or (self.params.get("annotate") and plan.action == EXISTS)]
         outcomes = _pods.run_bounded(
-            lambda plan: write(self.api_client, self.server.era, plan, self.check_mode), creates, self.params.get("max_concurrency") or 1
+            lambda plan: write_and_annotate(self.api_client, self.server.era, plan, self.check_mode, self.params), creates,
+            self.params.get("max_concurrency") or 1
         )
         for plan, outcome in zip(creates, outcomes):
             if isinstance(outcome, KubedebugError):
@@ -126,6 +168,8 @@ class Injector:
         if self.params.get("fail_on_nonzero_exit") and not failure:
             failure = _nonzero_exits(plans)
         results = [result_for(plan, self.logs_for(plan)) for plan in plans]
+        for entry in results:
+            entry["profile"] = self.params_of[entry["namespace"]].get("profile")
         errors = [p for p in plans if p.error]
         details: t.Dict[str, t.Any] = {}
         if errors:
@@ -138,6 +182,8 @@ class Injector:
             "api_era": self.server.era.name,
             "server_version": self.server.git_version,
         }
+        if self.auto:
+            result["auto_profile"] = self.auto
         if self.diff_mode:
             result["diff"] = [diff_for(plan) for plan in plans if plan.action != SKIP and plan.error is None]
         return result, (KubedebugError(failure, **details) if failure else None)

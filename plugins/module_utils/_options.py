@@ -76,12 +76,18 @@ LOG_OPTIONS: t.Tuple[Option, ...] = (
     Option("logs_tail_lines", dict(type="int"), minimum=0, unset_means="the whole log is returned"),
 )
 
+# Who wrote: every write names its field manager; annotate adds a record to the pod (a second write).
+AUDIT_OPTIONS: t.Tuple[Option, ...] = (
+    Option("field_manager", _str(default="kubedebug.ephemeral"), unset_means="kubedebug.ephemeral names the writes"),
+    Option("annotate", dict(type="bool", default=False)),
+)
+
 TASK_OPTIONS: t.Tuple[Option, ...] = (
     Option("name_prefix", _str(default="debugger"), unset_means="derived names start with debugger"),
     Option("run_id", _str(), unset_means="no run id goes into the derived name, so every run finds the same container"),
     Option("mount_target_volumes", dict(type="bool", default=False)),
     Option("mount_service_account_token", dict(type="bool", default=False)),
-    Option("profile", _str(default="legacy", choices=list(PROFILES))),
+    Option("profile", _str(default="legacy", choices=list(PROFILES) + ["auto"])),
     Option("custom", dict(type="dict"), unset_means="nothing is merged over the container"),
     Option("wait", dict(type="bool", default=False)),
     Option("wait_for", _str(default="running", choices=["running", "terminated"])),
@@ -92,9 +98,23 @@ TASK_OPTIONS: t.Tuple[Option, ...] = (
     Option("max_concurrency", dict(type="int", default=5), minimum=1, maximum=256),
     Option("max_pods", dict(type="int"), minimum=0, unset_means="any number of pods may match"),
     Option("max_ephemeral_containers", dict(type="int"), minimum=0, unset_means="pods are never skipped for holding too many"),
+    *AUDIT_OPTIONS,
 )
 
 OPTIONS: t.Tuple[Option, ...] = CONTAINER_OPTIONS + TASK_OPTIONS
+
+# ephemeral_container_cleanup: exactly one of the first four chooses pods; the rest say how to recycle them.
+CLEANUP_CRITERIA: t.Tuple[str, ...] = ("min_ephemeral_containers", "terminated_for", "run_id", "name_prefix")
+CLEANUP_OPTIONS: t.Tuple[Option, ...] = (
+    Option("min_ephemeral_containers", dict(type="int"), minimum=1, maximum=100000, unset_means="pods are not chosen by count"),
+    Option("terminated_for", dict(type="int"), minimum=0, maximum=10 * 365 * 86400, unset_means="pods are not chosen by age"),
+    Option("run_id", _str(), unset_means="pods are not chosen by run id"),
+    Option("name_prefix", _str(), unset_means="pods are not chosen by name prefix"),
+    Option("delete_bare_pods", dict(type="bool", default=False)),
+    Option("max_unavailable", dict(type="int", default=1), minimum=1, maximum=100),
+    Option("timeout", dict(type="int", default=300), minimum=1, maximum=86400),
+    Option("max_pods", dict(type="int"), minimum=0, unset_means="any number of pods may be recycled"),
+)
 
 
 def argument_spec(options: t.Sequence[Option] = OPTIONS) -> t.Dict[str, t.Any]:

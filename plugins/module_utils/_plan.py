@@ -11,7 +11,7 @@ from __future__ import annotations
 import typing as t
 from dataclasses import dataclass, field
 
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils import _pods, _subresource, _wait
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils import _audit, _pods, _subresource, _wait
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._build import build_container, merge_mounts, mounts_from_target
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._compare import spec_differences
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._era import ERA_POD, Era
@@ -44,6 +44,8 @@ class PodPlan:
     stored: t.Optional[t.Dict[str, t.Any]] = None
     error: t.Optional[str] = None
     error_details: t.Dict[str, t.Any] = field(default_factory=dict)
+    record: t.Any = None  # the container's annotation record (annotate), as found or as written
+    annotated: bool = False  # whether this task wrote (or in check mode would write) the record
 
     @property
     def name(self) -> str:
@@ -55,6 +57,9 @@ def early_problems(params: t.Mapping[str, t.Any], era: Era = ERA_POD) -> t.List[
     problems = option_problems(params, OPTIONS) + validate_params(dict(params))
     if problems:
         return problems
+    if params.get("profile") == "auto":
+        # The profile is chosen per namespace later; baseline adds nothing, so the rest is checked alone.
+        params = dict(params, profile="baseline")
     return validate_container(build_container(dict(params)), era)
 
 
@@ -72,6 +77,7 @@ def plan_pod(params: t.Mapping[str, t.Any], pod: t.Mapping[str, t.Any], era: Era
     container["name"] = params.get("name") or derive_name(container, params.get("run_id"), params.get("name_prefix") or "debugger")
     before = _subresource.ephemeral_containers(pod)
     plan = PodPlan(namespace, pod_name, container, CREATE, before=before, warnings=warnings)
+    plan.record = _audit.records(pod).get(plan.name)
     plan.skip_reason = _pods.skip_reason(pod, plan.name, single, params.get("max_ephemeral_containers"))
     if plan.skip_reason:
         plan.action = SKIP

@@ -33,7 +33,7 @@ def result_for(plan: _plan.PodPlan, logs: t.Optional[str] = None) -> t.Dict[str,
         "namespace": plan.namespace,
         "pod": plan.pod,
         "container": plan.name,
-        "changed": created,
+        "changed": created or plan.annotated,
         "created": created,
         "skipped": skipped,
         "skip_reason": plan.skip_reason,
@@ -43,6 +43,7 @@ def result_for(plan: _plan.PodPlan, logs: t.Optional[str] = None) -> t.Dict[str,
         "attach_command": None if skipped else attach_command(
             plan.namespace, plan.pod, plan.name, bool(plan.container.get("tty")), bool(plan.container.get("stdin"))
         ),
+        "annotation": plan.record,
         "error": plan.error,
         "warnings": plan.warnings,
     }

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import typing as t
 
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._audit import field_manager_problems
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._defaults import parse_image_reference
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._era import Era
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._fields import (
@@ -69,10 +70,10 @@ def _pod_label(pod: dict[str, t.Any]) -> str:
 def validate_params(params: dict[str, t.Any]) -> list[str]:
     """Checks on the module options themselves, before ``build_container``: what kubectl refuses in
     --custom, option combinations that would silently lose settings, and name_prefix."""
-    errors: list[str] = []
+    errors: list[str] = field_manager_problems(params.get("field_manager"))
     profile = params.get("profile")
-    if profile is not None and profile not in PROFILES:
-        errors.append("profile: %r is not a profile; use one of %s" % (profile, _one_of(PROFILES)))
+    if profile is not None and profile not in PROFILES + ("auto",):
+        errors.append("profile: %r is not a profile; use one of %s" % (profile, _one_of(PROFILES + ("auto",))))
     custom = params.get("custom")
     if custom is not None and not isinstance(custom, dict):
         errors.append("custom: must be a mapping of container fields (camelCase), got %s" % type(custom).__name__)
@@ -85,6 +86,12 @@ def validate_params(params: dict[str, t.Any]) -> list[str]:
                     "(kubectl debug --custom refuses them too); %s"
                     % (key, "use the %s option instead" % instead if instead else "remove it")
                 )
+    if params.get("security_context") and profile == "auto":
+        errors.append(
+            "security_context: profile 'auto' may choose baseline or restricted, which replace the container's "
+            "securityContext; put the settings in custom.securityContext, which is applied after the profile (and "
+            "which the dry run that chooses the profile then includes)"
+        )
     if params.get("security_context") and profile in PROFILES_CLEARING_SECURITY_CONTEXT:
         errors.append(
             "security_context: profile %r replaces the container's securityContext (as kubectl does), so "

@@ -56,15 +56,20 @@ def add_container(
     container: t.Mapping[str, t.Any],
     before: t.Sequence[t.Mapping[str, t.Any]],
     dry_run: bool = False,
+    field_manager: t.Optional[str] = None,
     clock: t.Callable[[], float] = time.monotonic,
     sleep: t.Callable[[float], None] = time.sleep,
 ) -> Written:
     """Append ``container`` to the pod whose ephemeral containers were ``before`` (as read).
 
-    ``dry_run`` sends ``dryRun=All`` (1.22+ only): validation and admission run, nothing is stored."""
+    ``dry_run`` sends ``dryRun=All`` (1.22+ only): validation and admission run, nothing is stored.
+    ``field_manager`` goes as the ``fieldManager`` query parameter, which every PATCH takes (not only
+    server-side apply), so the pod's managedFields name who added the container."""
     if dry_run and not era.dry_run:
         raise KubedebugError("Server-side dry run is only used with the Pod-kind API (1.22+).")
     query: _rest.Query = [("dryRun", "All")] if dry_run else []
+    if field_manager:
+        query.append(("fieldManager", field_manager))
     op = Operation("patch", "pods/ephemeralcontainers", namespace, pod)
     name = container["name"]
     current = [dict(item) for item in before]

@@ -170,8 +170,16 @@ options:
       - V(netadmin) adds C(NET_ADMIN) and C(NET_RAW) (for C(tcpdump), C(ping)).
       - V(sysadmin) makes the container privileged.
       - Every profile but V(legacy) and V(baseline) sets a securityContext, so needs Kubernetes 1.22 or later.
+      - V(auto) chooses, once per namespace, the most capable profile the namespace admits, in the order V(sysadmin),
+        V(netadmin), V(general), V(baseline), V(restricted). Each is tried with a server-side dry run of the very
+        container this task adds, on the namespace's first selected pod (Pod Security and webhooks judge the whole
+        pod). A profile whose container that pod already holds is taken without asking, so a re-run chooses as the
+        first run did. Before Kubernetes 1.22, which has no dry run, it is the first profile valid there
+        (V(baseline)). The choice is in RV(auto_profile) and RV(results[].profile); when no profile is admitted the
+        task fails with each profile's reasons and nothing written. Cannot be combined with O(security_context) (use
+        O(custom)).
     type: str
-    choices: [legacy, general, baseline, restricted, netadmin, sysadmin]
+    choices: [legacy, general, baseline, restricted, netadmin, sysadmin, auto]
     default: legacy
   custom:
     description:
@@ -231,6 +239,24 @@ options:
         so this bounds how many pile up from scheduled runs.
       - A pod that already holds the container this task describes is not skipped.
     type: int
+  field_manager:
+    description:
+      - The field manager every write names (the C(fieldManager) query parameter), as kubernetes.core.k8s calls it.
+        The pod's C(managedFields) then record who added each ephemeral container and when;
+        M(kubedebug.ephemeral.ephemeral_container_info) reports it.
+      - At most 128 bytes, printable characters only.
+    type: str
+    default: kubedebug.ephemeral
+  annotate:
+    description:
+      - Also record the run on the pod, in the annotation C(kubedebug.ephemeral/<container name>), with O(run_id), the
+        user and host the module runs as (the controller, when the task runs on localhost), the time, the field
+        manager, and whether this run added the container.
+      - A second, separate write (a merge patch of the pod), so it needs C(patch) on C(pods) besides the permissions
+        in the notes. Written once per container; a re-run finds it and writes nothing. If the container was added
+        but this write failed, the task fails and the next run writes the missing record.
+    type: bool
+    default: false
 extends_documentation_fragment:
   - kubedebug.ephemeral.connection
   - kubedebug.ephemeral.pods
@@ -265,7 +291,7 @@ notes:
   - "RBAC: the credentials need C(patch) on C(pods/ephemeralcontainers) (not part of the built-in edit and admin roles),
     C(get), C(list) and C(watch) on C(pods), and C(get) on C(pods/log) for O(logs). Check mode on Kubernetes 1.22 and
     later needs the same C(patch) permission: its server-side dry run is a real PATCH request (with C(dryRun=All)), and
-    it shows in the apiserver's audit log as one."
+    it shows in the apiserver's audit log as one. O(annotate=true) also needs C(patch) on C(pods)."
   - Pod Security admission re-checks the whole pod when an ephemeral container is added. In V(restricted) namespaces use
     O(profile=restricted).
 seealso:
@@ -351,6 +377,17 @@ EXAMPLES = r"""
     image: busybox:1.36
     profile: restricted
     command: [sleep, "3600"]
+
+- name: The most capable profile the namespace admits, with a record of the run on the pod
+  kubedebug.ephemeral.ephemeral_container:
+    namespace: secure
+    pod: api-0
+    image: busybox:1.36
+    command: [sleep, "3600"]
+    profile: auto
+    annotate: true
+    run_id: "{{ tower_job_id | default('manual') }}"
+  register: auto
 
 - name: Preview in check and diff mode (server-side dry run on 1.22+)
   kubedebug.ephemeral.ephemeral_container:
@@ -462,6 +499,22 @@ results:
       description: The C(kubectl attach) command for the container. V(null) for skipped pods.
       type: str
       sample: kubectl attach -n shop web-7d9c6b5f4-x2x9k -c debug-shell -it
+    annotation:
+      description:
+        - The container's record from O(annotate=true) (keys C(run_id), C(user), C(host), C(time), C(field_manager),
+          C(added_by_this_run)), as written by this task or found on the pod; V(null) when there is none.
+      type: dict
+      sample:
+        run_id: "20261202"
+        user: ops
+        host: controller-1
+        time: "2026-12-02T12:04:05Z"
+        field_manager: kubedebug.ephemeral
+        added_by_this_run: true
+    profile:
+      description: The profile the container was built with (with O(profile=auto), the one chosen for the pod's namespace).
+      type: str
+      sample: restricted
     error:
       description: Why writing to this pod failed; V(null) when it did not. The task then fails.
       type: str
@@ -477,6 +530,28 @@ api_era:
   returned: success
   type: str
   sample: pod
+auto_profile:
+  description: With O(profile=auto), the choice made in each namespace.
+  returned: success with O(profile=auto)
+  type: list
+  elements: dict
+  contains:
+    namespace:
+      description: The namespace.
+      type: str
+    profile:
+      description: The profile chosen.
+      type: str
+      sample: restricted
+    evaluated_on:
+      description: The pod (C(namespace/name)) the dry runs were sent for, V(null) when every pod was skipped.
+      type: str
+    how:
+      description: Why this one, such as C(admitted by a server-side dry run).
+      type: str
+    refused:
+      description: For each more capable profile that was refused, the reasons.
+      type: dict
 server_version:
   description: The server's C(gitVersion), V(null) if C(/version) could not be read.
   returned: success

@@ -131,6 +131,48 @@ pods:
         logs:
           description: The logs, when O(logs=true) and they could be read (otherwise V(null) and a warning).
           type: str
+        added_by:
+          description:
+            - Who added the container and when, from the pod's C(managedFields), whatever tool wrote it
+              (C(kubedebug.ephemeral) or another O(kubedebug.ephemeral.ephemeral_container#module:field_manager), C(kubectl-debug),
+              a client library's user agent).
+            - V(null) when the server recorded no owner for it.
+          type: dict
+          contains:
+            manager:
+              description: The field manager of the write.
+              type: str
+              sample: kubedebug.ephemeral
+            operation:
+              description: V(Update) for patches such as ours and kubectl's, V(Apply) for server-side apply.
+              type: str
+              sample: Update
+            time:
+              description:
+                - When that manager last changed the pod's ephemeral containers. The API keeps one time per manager,
+                  so for a container that manager added before another one it is the time of the later one (see
+                  RV(pods[].ephemeral_containers[].added_by.time_exact)).
+              type: str
+              sample: "2026-12-02T12:04:05Z"
+            time_exact:
+              description: Whether RV(pods[].ephemeral_containers[].added_by.time) is when this container was added (it is the
+                newest one that manager owns).
+              type: bool
+            subresource:
+              description: V(ephemeralcontainers) for writes through the subresource; V(null) before Kubernetes 1.22,
+                which did not record it.
+              type: str
+              sample: ephemeralcontainers
+            api_version:
+              description: The API version of the write.
+              type: str
+              sample: v1
+        annotation:
+          description:
+            - The record that O(kubedebug.ephemeral.ephemeral_container#module:annotate=true) wrote for this container
+              (keys C(run_id), C(user), C(host), C(time), C(field_manager), C(added_by_this_run)), V(null) when there
+              is none.
+          type: dict
 server:
   description: What the server supports.
   returned: always
@@ -173,7 +215,7 @@ missing_permission:
 
 import typing as t
 
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils import _logs, _pods, _wait
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils import _audit, _logs, _pods, _wait
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._errors import KubedebugError
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._module import KubedebugModule
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._option_checks import option_problems
@@ -185,6 +227,8 @@ def describe_pod(pod: t.Mapping[str, t.Any], name: t.Optional[str]) -> t.Dict[st
     """One pod's entry: its ephemeral containers, each spec merged with its status."""
     namespace, pod_name = _pods.key(pod)
     specs = ephemeral_containers(pod)
+    writers = _audit.writers(pod)
+    records = _audit.records(pod)
     containers = []
     for spec in specs:
         if name is not None and spec.get("name") != name:
@@ -192,6 +236,8 @@ def describe_pod(pod: t.Mapping[str, t.Any], name: t.Optional[str]) -> t.Dict[st
         entry = dict(spec)
         entry["status"] = _wait.summarize(_wait.container_status(pod, spec.get("name", "")))
         entry["logs"] = None
+        entry["added_by"] = writers.get(spec.get("name", ""))
+        entry["annotation"] = records.get(spec.get("name", ""))
         containers.append(entry)
     return {
         "namespace": namespace,

@@ -74,6 +74,8 @@ class FakeApiServer:
         self.requests: t.List[t.Tuple[str, str, dict, t.Any]] = []
         self.stored_writes = 0
         self.logs = "thread dump\n"
+        # Pod Security stand-in: container -> the violations that refuse it (empty: admitted).
+        self.pod_security: t.Optional[t.Callable[[dict], t.List[str]]] = None
 
     # -- inspection helpers
     def add(self, pod: dict) -> dict:
@@ -112,6 +114,12 @@ class FakeApiServer:
             raise status_error(404, "NotFound", "the server could not find the requested resource")
         if pod is None:
             raise status_error(404, "NotFound", 'pods "%s" not found' % parts[5], {"name": parts[5], "kind": "pods"})
+        if sub is None and method == "PATCH":  # a merge patch of annotations (annotate=true)
+            assert content_type == "application/merge-patch+json"
+            if query.get("dryRun") != "All":
+                pod["metadata"].setdefault("annotations", {}).update(body["metadata"]["annotations"])
+                self.stored_writes += 1
+            return self._json(pod)
         if sub is None:
             return self._json(pod)
         if sub == "log":
@@ -187,6 +195,10 @@ class FakeApiServer:
                     raise status_error(422, "Invalid", 'Pod "%s" is invalid: spec.ephemeralContainers: Forbidden: existing ephemeral '
                                        'containers "%s" may not be changed' % (pod["metadata"]["name"], container["name"]))
             result = [old.get(c["name"]) or dict(apply_server_defaults(c), resources={}) for c in listed or []]
+            violations = [v for c in listed or [] if c["name"] not in old for v in (self.pod_security or (lambda c: []))(c)]
+            if violations:
+                raise status_error(403, "Forbidden", 'pods "%s" is forbidden: violates PodSecurity "restricted:latest": %s'
+                                   % (pod["metadata"]["name"], ", ".join(violations)))
         if not dry_run and result != (current or []):
             pod["spec"]["ephemeralContainers"] = result
             self.stored_writes += 1

@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._defaults import apply_server_defaults
@@ -79,7 +81,7 @@ def test_same_name_different_spec_fails_with_the_difference_and_writes_nothing(s
 def test_check_mode_is_a_server_side_dry_run(server):
     result = run_module(main, server, SHELL, check_mode=True)
     assert result["changed"] is True and result["results"][0]["created"] is True
-    assert server.patches()[0][2] == {"dryRun": "All"}
+    assert server.patches()[0][2] == {"dryRun": "All", "fieldManager": "kubedebug.ephemeral"}
     assert server.stored_writes == 0 and "ephemeralContainers" not in server.pods[("shop", "web")]["spec"]
     run_module(main, server, SHELL)
     again = run_module(main, server, SHELL, check_mode=True)
@@ -307,3 +309,79 @@ def test_another_spec_added_meanwhile_under_our_name_fails_as_immutable(server):
     result = run_module(main, server, SHELL)
     assert result["failed"] is True and "was added by someone else meanwhile, with a different spec" in result["msg"]
     assert "image: existing" in result["msg"] and result["immutable_conflict"] is True
+
+
+def test_every_write_names_the_field_manager(server):
+    run_module(main, server, dict(SHELL, field_manager="ops-team"))
+    assert server.patches()[0][2] == {"fieldManager": "ops-team"}
+
+
+def test_annotate_is_a_second_write_made_once(server):
+    result = run_module(main, server, dict(SHELL, annotate=True, run_id="r1"))
+    assert not result["failed"], result.get("msg")
+    pod_patches = [p for p in server.patches() if not p[1].endswith("/ephemeralcontainers")]
+    assert len(pod_patches) == 1 and pod_patches[0][2] == {"fieldManager": "kubedebug.ephemeral"}
+    record = result["results"][0]["annotation"]
+    assert record["run_id"] == "r1" and record["added_by_this_run"] is True
+    stored = server.pods[("shop", "web")]["metadata"]["annotations"]["kubedebug.ephemeral/debug-shell"]
+    assert json.loads(stored) == record
+    again = run_module(main, server, dict(SHELL, annotate=True, run_id="r1"))
+    assert again["changed"] is False and len(server.patches()) == 2 and again["results"][0]["annotation"] == record
+
+
+def test_annotate_records_an_existing_container_without_a_record(server):
+    run_module(main, server, SHELL)
+    result = run_module(main, server, dict(SHELL, annotate=True))
+    assert result["changed"] is True and result["results"][0]["created"] is False
+    assert result["results"][0]["annotation"]["added_by_this_run"] is False
+
+
+def test_bad_field_manager_is_refused_before_any_call(server):
+    result = run_module(main, server, dict(SHELL, field_manager="x" * 200))
+    assert result["failed"] and "field_manager: 200 bytes is too long" in result["msg"] and server.requests == []
+
+
+def _restricted_only(container):
+    context = container.get("securityContext") or {}
+    return [] if context.get("runAsNonRoot") and context.get("allowPrivilegeEscalation") is False else ["runAsNonRoot != true"]
+
+
+def test_profile_auto_takes_the_most_capable_admitted_and_a_rerun_chooses_the_same(server):
+    server.pod_security = _restricted_only
+    args = {k: v for k, v in SHELL.items() if k != "name"}
+    result = run_module(main, server, dict(args, profile="auto"))
+    assert not result["failed"], result.get("msg")
+    choice = result["auto_profile"][0]
+    assert (choice["profile"], choice["evaluated_on"]) == ("restricted", "shop/web")
+    assert set(choice["refused"]) == {"sysadmin", "netadmin", "general", "baseline"}
+    assert result["results"][0]["profile"] == "restricted" and result["results"][0]["spec"]["securityContext"]["runAsNonRoot"]
+    dry_runs = [p for p in server.patches() if p[2].get("dryRun") == "All"]
+    assert len(dry_runs) == 5 and server.stored_writes == 1
+    again = run_module(main, server, dict(args, profile="auto"))
+    assert again["changed"] is False and again["auto_profile"][0]["profile"] == "restricted"
+    assert again["auto_profile"][0]["how"] == "its container is already on the pod"
+
+
+def test_profile_auto_without_pod_security_takes_sysadmin(server):
+    result = run_module(main, server, dict(SHELL, profile="auto"))
+    assert result["results"][0]["profile"] == "sysadmin" and result["results"][0]["spec"]["securityContext"] == {"privileged": True}
+
+
+def test_profile_auto_fails_with_every_reason_when_nothing_is_admitted(server):
+    server.pod_security = lambda container: ["nothing allowed"]
+    result = run_module(main, server, dict(SHELL, profile="auto"))
+    assert result["failed"] and "admits none of the profiles" in result["msg"] and "restricted: nothing allowed" in result["msg"]
+    assert server.stored_writes == 0
+
+
+def test_profile_auto_before_1_22_is_the_first_valid_profile():
+    server = FakeApiServer(era="EphemeralContainers", version="1.21")
+    server.add(make_pod("web"))
+    result = run_module(main, server, dict(SHELL, profile="auto"))
+    assert not result["failed"], result.get("msg")
+    assert result["results"][0]["profile"] == "baseline" and "no dry run" in result["auto_profile"][0]["how"]
+
+
+def test_profile_auto_refuses_security_context(server):
+    result = run_module(main, server, dict(SHELL, profile="auto", security_context={"runAsUser": 1}))
+    assert result["failed"] and "security_context: profile 'auto'" in result["msg"] and server.requests == []
