@@ -127,3 +127,17 @@ def test_main_converts_every_listed_guide_and_names_a_missing_one(repo, tmp_path
     (repo / "docs" / "zh-CN" / "guide.md").write_text("# 指南\n", encoding="utf-8")
     assert md2rst.main(["md2rst.py", str(repo), str(out)]) == 0
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.rst")) == ["guide.rst", "other.rst", "zh-CN/guide.rst"]
+
+
+@pytest.mark.parametrize("guide", ["README.md", "README.zh-CN.md"] + sorted(
+    p.relative_to(ROOT).as_posix() for p in (ROOT / "docs").glob("**/*.md")))
+def test_no_markup_left_unparsed(guide):
+    """Emphasis next to Chinese punctuation easily stays literal (CommonMark's flanking rules: write
+    ``**粗体**。`` not ``**粗体。**``); GitHub and the site would show the asterisks."""
+    from markdown_it import MarkdownIt
+
+    markdown = MarkdownIt("commonmark").enable("table")
+    for token in markdown.parse((ROOT / guide).read_text(encoding="utf-8")):
+        for child in token.children or []:
+            if child.type == "text" and any(mark in child.content for mark in ("**", "`", "](")):
+                pytest.fail("{0} line {1}: markup left as text: {2!r}".format(guide, token.map[0] + 1, child.content), pytrace=False)
