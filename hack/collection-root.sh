@@ -51,6 +51,8 @@ log "copied $(wc -l < "${tmp}/want.txt") files, removed ${stale} stale"
 # Markdown stays the one source; the site, antsibull-docs' lint and the tarball see the same files).
 python="${VENV}/bin/python"
 [[ -x "${python}" ]] || python=python3
+# A guide the site cannot show must not stop unit tests or sanity: warn here; hack/docs.sh and the
+# docs lint fail on it.
 "${python}" "${REPO_ROOT}/hack/md2rst.py" "${REPO_ROOT}" "${COLLECTION_DIR}/docs/docsite/rst" \
-  || die "could not convert the guides for the docs site (hack/md2rst.py, see above)"
+  || log "WARNING: the guides could not all be converted for the docs site (hack/md2rst.py, see above); make docs will fail"
 printf '%s\n' "${COLLECTION_DIR}"

@@ -8,10 +8,12 @@ conversion made at build time into the ansible_collections copy (hack/collection
 committed, so the two cannot drift. docs/docsite/extra-docs.yml is the one list: every toctree
 entry ``NAME`` there is converted from docs/NAME.md.
 
-Links between guides become ``:ref:`` to the other guide's label, so Sphinx (-W) fails on a guide
-that is linked but not on the site; links to other files of the repository become links to them
-on GitHub (links.yml's edit_on_github), and a link to a file that does not exist is an error.
-Images are embedded as data: URIs (antsibull-docs copies only .rst files into the site).
+Links between guides, and to their headings (``#anchor`` as GitHub makes it), become ``:ref:`` to
+labels made for each guide and heading, so Sphinx (-W) fails on a guide that is linked but not on the
+site; links to other files of the repository become links to them on GitHub (links.yml's
+edit_on_github); a link to a file or heading that does not exist is an error. Images (``![alt](f.png)``,
+also inside text, or ``<img src=... width=...>``) are embedded as data: URIs (antsibull-docs copies only
+.rst files into the site).
 
 Usage: python hack/md2rst.py REPO_ROOT OUT_DIR
 """
@@ -25,6 +27,7 @@ import re
 import sys
 import unicodedata
 from pathlib import Path
+from urllib.parse import unquote
 
 import yaml
 from markdown_it import MarkdownIt
@@ -82,6 +85,34 @@ def plain(node: SyntaxTreeNode) -> str:
     return "".join(plain(child) for child in node.children)
 
 
+def parse(path: Path) -> SyntaxTreeNode:
+    return SyntaxTreeNode(MarkdownIt("commonmark").enable("table").parse(path.read_text(encoding="utf-8")))
+
+
+def slug(text: str) -> str:
+    """GitHub's anchor for a heading: lower case, letters, digits, '-' and '_' kept, spaces to '-'."""
+    kept = "".join(ch for ch in text.lower() if ch in " -_" or unicodedata.category(ch)[0] in "LNM")
+    return kept.replace(" ", "-")
+
+
+def heading_anchors(tree: SyntaxTreeNode) -> list[str]:
+    """The anchors GitHub gives a document's headings, in order (repeats get -1, -2, ...)."""
+    anchors: list[str] = []
+    seen: dict[str, int] = {}
+    for node in tree.walk():
+        if node.type == "heading":
+            base = slug(plain(node.children[0]))
+            count = seen.get(base, 0)
+            seen[base] = count + 1
+            anchors.append(base if count == 0 else "{0}-{1}".format(base, count))
+    return anchors
+
+
+def anchor_label(ref: str, anchors: list[str], anchor: str) -> str:
+    """The label of a heading: the guide's own label for its title, the guide's label + '.' + anchor else."""
+    return label_of(ref) if anchors and anchor == anchors[0] else label_of(ref) + "." + anchor
+
+
 class Converter:
     """One Markdown file to reStructuredText."""
 
@@ -91,26 +122,33 @@ class Converter:
         self.refs = refs
         self.source = repo / "docs" / (ref + ".md")
         self.base_url = repo_url(repo)
-        self.title_chars: dict[int, str] = {}
+        self.tree = parse(self.source)
+        self.anchors = heading_anchors(self.tree)
+        self.heading_index = 0
+        self.substitutions: list[str] = []  # images inside text, defined after their paragraph
 
     # ---- links -------------------------------------------------------------------------------------
     def _target(self, href: str) -> tuple[str, str]:
         """('ref', label) for a guide on the site, ('url', url) otherwise."""
         if re.match(r"^[a-z][a-z0-9+.-]*:", href, re.I):
             return "url", href
-        path, dummy, anchor = href.partition("#")
-        if not path:
-            raise ConversionError(f"{self.source}: in-page link {href!r} is not supported on the site; link a guide or a file")
+        path, dummy, anchor = unquote(href).partition("#")  # markdown-it percent-encodes non-ASCII
         here = posixpath.dirname(posixpath.join("docs", self.ref))
-        resolved = posixpath.normpath(posixpath.join(here, path))
+        resolved = posixpath.normpath(posixpath.join(here, path)) if path else posixpath.join("docs", self.ref + ".md")
         if resolved.startswith("../") or not (self.repo / resolved).exists():
             raise ConversionError(f"{self.source}: link to {href!r}: {resolved} does not exist in the repository")
         if resolved.startswith("docs/") and resolved.endswith(".md") and resolved[5:-3] in self.refs:
-            return "ref", label_of(resolved[5:-3])
+            ref = resolved[5:-3]
+            if not anchor:
+                return "ref", label_of(ref)
+            anchors = self.anchors if ref == self.ref else heading_anchors(parse(self.repo / resolved))
+            if anchor not in anchors:
+                raise ConversionError(f"{self.source}: link to {href!r}: {resolved} has no heading with the anchor #{anchor}")
+            return "ref", anchor_label(ref, anchors, anchor)
         return "url", self.base_url + resolved + ("#" + anchor if anchor else "")
 
-    def _image(self, node: SyntaxTreeNode) -> str:
-        src = node.attrs["src"]
+    def _image(self, src: str) -> str:
+        src = unquote(src)
         here = posixpath.dirname(posixpath.join("docs", self.ref))
         path = self.repo / posixpath.normpath(posixpath.join(here, src))
         if not path.is_file():
@@ -144,7 +182,10 @@ class Converter:
                 what, target = self._target(child.attrs["href"])
                 markup(":ref:`{0} <{1}>`".format(text, target) if what == "ref" else "`{0} <{1}>`__".format(text, target))
             elif kind == "image":
-                raise ConversionError(f"{self.source}: an image inside text is not supported; put it in its own paragraph")
+                name = "image-{0}".format(len(self.substitutions) + 1)
+                self.substitutions.append(".. |{0}| image:: {1}\n   :alt: {2}".format(
+                    name, self._image(child.attrs["src"]), plain(child).replace("\n", " ")))
+                markup("|{0}|".format(name))
             else:
                 raise ConversionError(f"{self.source}: unsupported inline element {kind}")
         out = ""
@@ -173,15 +214,23 @@ class Converter:
         kind = node.type
         if kind == "heading":
             level = int(node.tag[1])
+            anchor = self.anchors[self.heading_index]
+            self.heading_index += 1
             title = self.inline(node.children[0])
-            char = UNDERLINES[level - 1]
-            return [title, char * max(width(title), 4)]
+            lines = [title, UNDERLINES[level - 1] * max(width(title), 4)]
+            if self.heading_index > 1:  # the title carries the guide's own label
+                lines = [".. _{0}:".format(anchor_label(self.ref, self.anchors, anchor)), ""] + lines
+            return lines
         if kind == "paragraph":
             inline = node.children[0]
             if len(inline.children) == 1 and inline.children[0].type == "image":
                 image = inline.children[0]
-                return [".. image:: " + self._image(image), "   :alt: " + plain(image).replace("\n", " ")]
-            return self.inline(inline).split("\n")
+                return [".. image:: " + self._image(image.attrs["src"]), "   :alt: " + plain(image).replace("\n", " ")]
+            lines = self.inline(inline).split("\n")
+            if self.substitutions:
+                lines += [""] + "\n".join(self.substitutions).split("\n")
+                self.substitutions = []
+            return lines
         if kind in ("fence", "code_block"):
             return self.code(node)
         if kind == "bullet_list":
@@ -198,8 +247,25 @@ class Converter:
         if kind == "html_block":
             if re.fullmatch(r"\s*<!--.*?-->\s*", node.content, re.S):
                 return []  # a comment (for example a marker for a generator) is not shown on GitHub either
+            images = re.findall(r"<img\s[^>]*>", node.content)
+            if images and not re.sub(r"<img\s[^>]*>|</?p[^>]*>|</?a[^>]*>|<br\s*/?>|\s", "", node.content):
+                return self.html_images(images)
             raise ConversionError(f"{self.source}: raw HTML blocks are not supported on the site")
         raise ConversionError(f"{self.source}: unsupported block {kind}")
+
+    def html_images(self, tags: list[str]) -> list[str]:
+        """<img src=... alt=... width=...> tags (the way to give a screenshot a size on GitHub)."""
+        lines: list[str] = []
+        for tag in tags:
+            attrs = dict(re.findall(r'(\w+)\s*=\s*"([^"]*)"', tag))
+            if "src" not in attrs:
+                raise ConversionError(f"{self.source}: <img> without src: {tag}")
+            if lines:
+                lines.append("")
+            lines += [".. image:: " + self._image(attrs["src"]), "   :alt: " + attrs.get("alt", "")]
+            if attrs.get("width", "").rstrip("px%").isdigit():
+                lines.append("   :width: " + attrs["width"] + ("" if attrs["width"].endswith(("px", "%")) else "px"))
+        return lines
 
     def items(self, node: SyntaxTreeNode, bullet) -> list[str]:
         lines: list[str] = []
@@ -230,12 +296,12 @@ class Converter:
         return lines
 
     def convert(self) -> str:
-        markdown = MarkdownIt("commonmark").enable("table")
-        tree = SyntaxTreeNode(markdown.parse(self.source.read_text(encoding="utf-8")))
+        tree = self.tree
         first = tree.children[0] if tree.children else None
         if first is None or first.type != "heading" or first.tag != "h1":
             raise ConversionError(f"{self.source}: a guide starts with its '# Title'")
-        return ".. _{0}:\n\n".format(label_of(self.ref)) + "\n".join(self.blocks(tree)) + "\n"
+        body = self.blocks(tree) + ([""] + "\n".join(self.substitutions).split("\n") if self.substitutions else [])
+        return ".. _{0}:\n\n".format(label_of(self.ref)) + "\n".join(body) + "\n"
 
 
 def lexer(language: str, code: str) -> str:

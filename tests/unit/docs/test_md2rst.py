@@ -16,6 +16,7 @@ pytest.importorskip("markdown_it", reason="markdown-it-py is a docs tool, instal
 
 from docutils import nodes  # noqa: E402  (Sphinx brings docutils, like markdown-it-py in .venv)
 from docutils.core import publish_doctree  # noqa: E402
+from docutils.parsers.rst import roles  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[3]
 _spec = importlib.util.spec_from_file_location("md2rst", ROOT / "hack" / "md2rst.py")
@@ -47,7 +48,9 @@ def convert(repo: Path, text: str, ref: str = "guide") -> str:
 
 
 def parses_cleanly(rst: str) -> None:
-    """docutils reports nothing at warning level or above (what Sphinx -W would fail on)."""
+    """docutils reports nothing at warning level or above (what Sphinx -W would fail on); Sphinx's
+    :ref: stands in as a plain role (the docs build resolves the labels)."""
+    roles.register_generic_role("ref", nodes.inline)
     stream = io.StringIO()
     publish_doctree(rst, settings_overrides={"report_level": 2, "halt_level": 5, "warning_stream": stream})
     assert not stream.getvalue(), stream.getvalue()
@@ -109,10 +112,12 @@ def test_lists_code_tables_and_images(repo):
 @pytest.mark.parametrize("text, message", [
     ("# T\n\n[gone](missing.md)\n", "docs/missing.md does not exist"),
     ("# T\n\n[out](../../etc/passwd)\n", "does not exist in the repository"),
-    ("# T\n\n[here](#section)\n", "in-page link"),
+    ("# T\n\n[here](#section)\n", "has no heading with the anchor #section"),
+    ("# T\n\n[there](other.md#nowhere)\n", "docs/other.md has no heading with the anchor #nowhere"),
     ("# T\n\n![gone](nope.png)\n", "image 'nope.png' does not exist"),
     ("Intro first\n", "starts with its '# Title'"),
     ("# T\n\n<div>raw</div>\n", "raw HTML"),
+    ("# T\n\n<img alt=\"x\">\n", "<img> without src"),
 ])
 def test_what_the_site_cannot_show_is_an_error(repo, text, message):
     with pytest.raises(md2rst.ConversionError, match=message.replace("(", r"\(").replace("'", "'")):
@@ -141,3 +146,25 @@ def test_no_markup_left_unparsed(guide):
         for child in token.children or []:
             if child.type == "text" and any(mark in child.content for mark in ("**", "`", "](")):
                 pytest.fail("{0} line {1}: markup left as text: {2!r}".format(guide, token.map[0] + 1, child.content), pytrace=False)
+
+
+def test_anchors_as_github_makes_them(repo):
+    (repo / "docs" / "other.md").write_text("# Other\n\n## Run ids, re-runs\n", encoding="utf-8")
+    rst = convert(repo, "# 指南\n\n## 运行 ID、重复运行（re-run）\n\n## Notes\n\n## Notes\n\n"
+                        "[上面](#运行-id重复运行re-run)、[第二个](#notes-1)、[标题](#指南)和[那边](other.md#run-ids-re-runs)\n")
+    label = "ansible_collections.kubedebug.ephemeral.docsite.guide"
+    assert ".. _{0}.运行-id重复运行re-run:\n\n运行 ID、重复运行（re-run）\n".format(label) in rst
+    assert ".. _{0}.notes:\n".format(label) in rst and ".. _{0}.notes-1:\n".format(label) in rst
+    assert ":ref:`上面 <{0}.运行-id重复运行re-run>`".format(label) in rst
+    assert ":ref:`第二个 <{0}.notes-1>`".format(label) in rst
+    assert ":ref:`标题 <{0}>`".format(label) in rst
+    assert ":ref:`那边 <ansible_collections.kubedebug.ephemeral.docsite.other.run-ids-re-runs>`" in rst
+    parses_cleanly(rst)
+
+
+def test_images_inside_text_and_as_html(repo):
+    rst = convert(repo, "# T\n\nThe report ![icon](shot.png) looks like this:\n\n"
+                        '<p><img src="shot.png" alt="report.html" width="600"></p>\n')
+    assert "The report |image-1| looks like this:\n\n.. |image-1| image:: data:image/png;base64," in rst
+    assert ".. image:: data:image/png;base64," in rst and "   :alt: report.html\n   :width: 600px\n" in rst
+    parses_cleanly(rst)
