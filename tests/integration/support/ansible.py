@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -16,8 +17,12 @@ REPO = Path(__file__).resolve().parents[3]
 
 
 def collections_path() -> Path:
-    """A directory holding ansible_collections/kubedebug/ephemeral -> this checkout."""
-    root = Path(tempfile.gettempdir()) / "kubedebug-it-collections"
+    """A directory holding ansible_collections/kubedebug/ephemeral -> this checkout.
+
+    One per checkout: two clones (or worktrees) testing at once must not swap each other's link.
+    """
+    checkout = hashlib.sha256(str(REPO).encode()).hexdigest()[:10]
+    root = Path(tempfile.gettempdir()) / f"kubedebug-it-collections-{checkout}"
     link = root / "ansible_collections" / "kubedebug" / "ephemeral"
     link.parent.mkdir(parents=True, exist_ok=True)
     if not link.is_symlink() or link.resolve() != REPO:
