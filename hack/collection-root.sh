@@ -6,6 +6,8 @@
 # --exclude-standard) outside the repo, deleting stale files on each call. tests/output/ in the copy
 # (ansible-test's results and its delegation venv) is kept between calls so warm runs stay fast.
 #
+# It also converts the guides for the docs site (hack/md2rst.py) into the copy.
+#
 # Prints the path of the copy on stdout. Override the base with KUBEDEBUG_AC_BASE.
 set -euo pipefail
 # shellcheck source=hack/lib.sh
@@ -44,4 +46,13 @@ find "${COLLECTION_DIR}" -mindepth 1 -depth -type d -empty \
   ! -path "${COLLECTION_DIR}/tests/output" ! -path "${COLLECTION_DIR}/tests/output/*" -delete
 
 log "copied $(wc -l < "${tmp}/want.txt") files, removed ${stale} stale"
+
+# The docs site's guides: docs/*.md as reStructuredText in docs/docsite/rst/, made here in the copy only (the
+# Markdown stays the one source; the site, antsibull-docs' lint and the tarball see the same files).
+python="${VENV}/bin/python"
+[[ -x "${python}" ]] || python=python3
+# A guide the site cannot show must not stop unit tests or sanity: warn here; hack/docs.sh and the
+# docs lint fail on it.
+"${python}" "${REPO_ROOT}/hack/md2rst.py" "${REPO_ROOT}" "${COLLECTION_DIR}/docs/docsite/rst" \
+  || log "WARNING: the guides could not all be converted for the docs site (hack/md2rst.py, see above); make docs will fail"
 printf '%s\n' "${COLLECTION_DIR}"

@@ -27,7 +27,9 @@ attributes:
     support: N/A
     platforms: kubernetes
   action_group:
-    description: Use C(group/kubedebug.ephemeral.ephemeral) in C(module_defaults) to set defaults for this module.
+    description:
+      - Use C(group/kubedebug.ephemeral.ephemeral) in C(module_defaults) to set defaults for this module.
+      - The group extends C(group/kubernetes.core.k8s), so its defaults apply to kubernetes.core's k8s modules too.
     support: full
     membership:
       - kubedebug.ephemeral.ephemeral

@@ -3,8 +3,8 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-# Connection options, named and behaving like kubernetes.core's k8s_auth_options so that
-# module_defaults written for kubernetes.core keep working.
+# Connection options, named and behaving like kubernetes.core's k8s_auth_options, so that one set of
+# connection settings (module_defaults on our group, or K8S_AUTH_* variables) serves both collections.
 
 from __future__ import annotations
 
@@ -119,7 +119,9 @@ options:
     elements: str
 notes:
   - The connection options, their aliases and their E(K8S_AUTH_*) environment variables are the same as
-    kubernetes.core's, so C(module_defaults) written for kubernetes.core modules work here too.
+    kubernetes.core's. C(module_defaults) for C(group/kubedebug.ephemeral.ephemeral) also apply to kubernetes.core's
+    k8s modules (the group extends C(group/kubernetes.core.k8s)); defaults for C(group/kubernetes.core.k8s) do not
+    reach this collection's modules. E(K8S_AUTH_KUBECONFIG) and the other variables configure both collections.
   - To avoid TLS validation errors when O(validate_certs=true), the full certificate chain of the API server
     must be given with O(ca_cert) or in the kubeconfig.
 """

@@ -6,10 +6,11 @@
 """Connection options and API client creation, compatible with kubernetes.core.
 
 Same option names, aliases and ``K8S_AUTH_*`` environment variables as kubernetes.core's
-``args_common.AUTH_ARG_SPEC`` and ``k8s/client.py``, so ``module_defaults`` written for
-kubernetes.core keep working. Environment variables are read through ``env_fallback`` (both the
-option's name and the kubernetes-client attribute name, as kubernetes.core does), except the
-``proxy_headers`` sub-keys, which Ansible only resolves when the dict itself is given.
+``args_common.AUTH_ARG_SPEC`` and ``k8s/client.py``, so one set of connection settings serves both
+collections (module_defaults on our group, which extends kubernetes.core's, or ``K8S_AUTH_*``).
+Environment variables are read through ``env_fallback`` (both the option's name and the
+kubernetes-client attribute name, as kubernetes.core does), except the ``proxy_headers`` sub-keys,
+which Ansible only resolves when the dict itself is given.
 """
 
 from __future__ import annotations
