@@ -27,19 +27,20 @@ def test_a_run_that_selects_no_pod_is_a_problem_unless_allowed(cluster, ns, tmp_
     assert "**no pod selected**" in (artifacts / "empty1" / "report.md").read_text()
     index = json.loads((artifacts / "index.json").read_text())
     assert index["runs"][0]["status"] == "completed_with_problems"
-    assert "[WARNING]: diagnostics run empty1: the run completed with problems" in proc.stdout, proc.stdout[-3000:]
+    # Ansible prints warnings on stderr.
+    assert "[WARNING]: diagnostics run empty1: the run completed with problems" in proc.stderr, proc.stderr[-3000:]
 
     failing = diagnose(cluster, tmp_path, targets, run_id="empty2", diagnostics_fail_on_problems=True)[0]
     assert failing.returncode != 0
-    assert "diagnostics run empty2: the run completed with problems" in failing.stdout
-    assert "selected no pod" in failing.stdout
+    assert "diagnostics run empty2: the run completed with problems" in failing.stdout + failing.stderr
+    assert "selected no pod" in failing.stdout + failing.stderr
 
     allowed, artifacts = diagnose(cluster, tmp_path, targets, run_id="empty3", diagnostics_allow_no_pods=True,
                                   diagnostics_fail_on_problems=True)
     ok(allowed)
     data = summary(artifacts, "empty3")
     assert data["status"] == "ok" and data["totals"]["groups_without_pods"] == 1, data
-    assert "[WARNING]" not in allowed.stdout
+    assert "[WARNING]" not in allowed.stdout + allowed.stderr
 
 
 def test_an_image_that_cannot_be_pulled_fails_in_seconds_in_the_module(cluster, ns):
@@ -87,7 +88,7 @@ def test_misspelt_role_variables_are_warned_about(cluster, ns, tmp_path):
     ], run_id="typo1", diagnostics_image="eclipse-temurin:21-jdk")
     ok(proc)
     assert ("[WARNING]: kubedebug.ephemeral.diagnostics: diagnostics_image is not a variable of the role, so it has no "
-            "effect (did you mean diagnostics_jdk_image?)") in proc.stdout, proc.stdout[-3000:]
+            "effect (did you mean diagnostics_jdk_image?)") in proc.stderr, proc.stderr[-3000:]
     assert summary(artifacts, "typo1")["status"] == "ok"
 
     # The feature_gates role too (in check mode: the warning comes first, whatever the role then finds on this host).
@@ -97,4 +98,4 @@ def test_misspelt_role_variables_are_warned_about(cluster, ns, tmp_path):
         "feature_gates_component": ["kubelet"], "feature_gates_manifests_dir": str(tmp_path / "none")}]}]))
     gates = run_playbook(play, check=True)
     assert ("[WARNING]: kubedebug.ephemeral.feature_gates: feature_gates_component is not a variable of the role, so "
-            "it has no effect (did you mean feature_gates_components?)") in gates.stdout, gates.stdout[-3000:]
+            "it has no effect (did you mean feature_gates_components?)") in gates.stderr, gates.stderr[-3000:]

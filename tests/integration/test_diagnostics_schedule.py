@@ -190,6 +190,10 @@ def test_the_documented_cronjob_runs_every_minute_and_keeps_its_runs(cluster, ns
         runs = [r["run_id"] for r in json.loads(index.read_text())["runs"]] if index.exists() else []
     assert len(runs) >= 2, f"scheduled runs seen: {runs}\n" + _jobs_story(cluster, ns)
     cluster.kubectl("patch", "cronjob", "-n", ns, "kubedebug-diagnostics", "-p", '{"spec": {"suspend": true}}')
+    # A run the schedule started meanwhile ends first: the manual run below must not overlap it.
+    while cluster.kubectl("get", "cronjob", "-n", ns, "kubedebug-diagnostics", "-o", "jsonpath={.status.active}").stdout.strip():
+        assert time.monotonic() < deadline + 180, _jobs_story(cluster, ns)
+        time.sleep(3)
     first, second = sorted(runs)[:2]
     assert first != second
     for run_id in (first, second):
@@ -209,7 +213,8 @@ def test_the_documented_cronjob_runs_every_minute_and_keeps_its_runs(cluster, ns
     config["data"]["vars.yml"] = yaml.safe_dump(variables)
     _apply(cluster, tmp_path, [config])
     cluster.kubectl("create", "job", "-n", ns, "--from=cronjob/kubedebug-diagnostics", "diagnostics-now")
-    cluster.kubectl("wait", "-n", ns, "--for=condition=complete", "job/diagnostics-now", "--timeout=180s", timeout=200)
+    waited = cluster.kubectl("wait", "-n", ns, "--for=condition=complete", "job/diagnostics-now", "--timeout=180s", timeout=200, check=False)
+    assert waited.returncode == 0, _jobs_story(cluster, ns)
     left = [r["run_id"] for r in json.loads((artifacts / "index.json").read_text())["runs"]]
     assert len(left) == 1 and left[0] not in runs, left
     assert not (artifacts / first).exists() and not (artifacts / second).exists()

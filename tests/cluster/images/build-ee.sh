@@ -78,6 +78,9 @@ else
 	{
 		in_root apt-get -q update
 		in_root apt-get -q install -y --no-install-recommends python3 python3-venv ca-certificates
+		# The CronJob runs as uid 1000: Ansible looks its user name up (getpass), so the uid needs a passwd entry.
+		in_root groupadd -g 1000 runner
+		in_root useradd -u 1000 -g 1000 -M -d /tmp -s /bin/sh runner
 		in_root python3 -m venv /opt/ee
 		# Wheels come through the host's pip (its index and certificates; the chroot trusts neither), for the
 		# chroot's Python (Debian's 3.11), into a cache reused by later builds.
