@@ -27,6 +27,7 @@ def test_a_run_that_selects_no_pod_is_a_problem_unless_allowed(cluster, ns, tmp_
     assert "**no pod selected**" in (artifacts / "empty1" / "report.md").read_text()
     index = json.loads((artifacts / "index.json").read_text())
     assert index["runs"][0]["status"] == "completed_with_problems"
+    assert "progress: group 1/1 done (renamed label: 0 pod(s)); 0 pod(s) done so far" in proc.stdout, proc.stdout[-3000:]
     # Ansible prints warnings on stderr.
     assert "[WARNING]: diagnostics run empty1: the run completed with problems" in proc.stderr, proc.stderr[-3000:]
 
