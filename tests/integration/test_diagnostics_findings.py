@@ -41,7 +41,7 @@ def test_a_run_that_selects_no_pod_is_a_problem_unless_allowed(cluster, ns, tmp_
     ok(allowed)
     data = summary(artifacts, "empty3")
     assert data["status"] == "ok" and data["totals"]["groups_without_pods"] == 1, data
-    assert "[WARNING]" not in allowed.stdout + allowed.stderr
+    assert "diagnostics run empty3" not in allowed.stdout + allowed.stderr
 
 
 def test_an_image_that_cannot_be_pulled_fails_in_seconds_in_the_module(cluster, ns):
@@ -93,10 +93,12 @@ def test_misspelt_role_variables_are_warned_about(cluster, ns, tmp_path):
     assert summary(artifacts, "typo1")["status"] == "ok"
 
     # The feature_gates role too (in check mode: the warning comes first, whatever the role then finds on this host).
+    # Variables of the play, the inventory or -e are what goes unchecked; role parameters are validated already.
     play = tmp_path / "gates.yml"
-    play.write_text(json.dumps([{"hosts": "localhost", "gather_facts": False, "connection": "local", "roles": [{
-        "role": "kubedebug.ephemeral.feature_gates", "feature_gates_components": ["kubelet"],
-        "feature_gates_component": ["kubelet"], "feature_gates_manifests_dir": str(tmp_path / "none")}]}]))
+    play.write_text(json.dumps([{"hosts": "localhost", "gather_facts": False, "connection": "local",
+                                 "vars": {"feature_gates_component": ["kubelet"]}, "roles": [{
+                                     "role": "kubedebug.ephemeral.feature_gates", "feature_gates_components": ["kubelet"],
+                                     "feature_gates_manifests_dir": str(tmp_path / "none")}]}]))
     gates = run_playbook(play, check=True)
     assert ("[WARNING]: kubedebug.ephemeral.feature_gates: feature_gates_component is not a variable of the role, so "
             "it has no effect (did you mean feature_gates_components?)") in gates.stderr, gates.stderr[-3000:]
