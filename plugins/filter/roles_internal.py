@@ -16,16 +16,19 @@ import typing as t
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._diagnostics import outcomes, plan, report, retention
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._diagnostics import html_report, outcomes, plan, report, retention
 from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates import kubeadm, kubelet, layout, manifest, mirror_pod, version
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils import _role_variables
 from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._filter import as_filter
 
 # Operation -> helper; the piped value is the helper's first argument, the filter's further arguments follow it.
 OPERATIONS: dict[str, t.Callable[..., t.Any]] = {
     "diagnostics.index": report.index,
+    "diagnostics.index_html": html_report.index_html,
     "diagnostics.index_md": report.index_markdown,
     "diagnostics.outcomes": outcomes.outcomes,
     "diagnostics.plan": plan.plan,
+    "diagnostics.report_html": html_report.report_html,
     "diagnostics.report_md": report.report_markdown,
     "diagnostics.retention": retention.runs_to_remove,
     "diagnostics.summary": report.summary,
@@ -40,6 +43,8 @@ OPERATIONS: dict[str, t.Callable[..., t.Any]] = {
     "feature_gates.manifest_info": manifest.inspect,
     "feature_gates.mirror_pod": mirror_pod.identity,
     "feature_gates.version": version.version_or_empty,
+    "roles.unknown_variables": _role_variables.unknown_variables,
+    "roles.warn": _role_variables.warn,
 }
 
 

@@ -138,7 +138,8 @@ class Injector:
             return None
         try:
             statuses = _wait.wait_for_containers(
-                self.api_client, list(by_target), self.params["wait_for"], self.params["wait_timeout"], selection.label_selector
+                self.api_client, list(by_target), self.params["wait_for"], self.params["wait_timeout"], selection.label_selector,
+                pull_errors_fatal=bool(self.params.get("fail_on_image_pull_error")),
             )
             failure = None
         except _wait.WaitFailed as exc:

@@ -94,6 +94,7 @@ TASK_OPTIONS: t.Tuple[Option, ...] = (
     # A day: longer is a mistake in units, not a wait an Ansible task should make.
     Option("wait_timeout", dict(type="int", default=120), minimum=0, maximum=86400),
     Option("fail_on_nonzero_exit", dict(type="bool", default=False)),
+    Option("fail_on_image_pull_error", dict(type="bool", default=True)),
     *LOG_OPTIONS,
     Option("max_concurrency", dict(type="int", default=5), minimum=1, maximum=256),
     Option("max_pods", dict(type="int"), minimum=0, unset_means="any number of pods may match"),

@@ -28,6 +28,9 @@ WAIT_TERMINATED = "terminated"
 # The kubelet never gets past these without a change to the spec, and an ephemeral container's
 # spec cannot change: fail at once instead of waiting for the timeout.
 FATAL_WAITING_REASONS = frozenset(["InvalidImageName", "ErrImageNeverPull"])
+# A pull that failed: the kubelet retries it with a back-off, which only helps when the registry was briefly away.
+# fail_on_image_pull_error (the default) treats these as fatal too, so a wrong image fails in seconds.
+PULL_ERROR_REASONS = frozenset(["ErrImagePull", "ImagePullBackOff"])
 # The kubelet retries these; they are what a timeout most likely comes from.
 PROBLEM_WAITING_REASONS = frozenset(
     ["ErrImagePull", "ImagePullBackOff", "CreateContainerError", "CreateContainerConfigError", "RunContainerError", "StartError"]
@@ -96,8 +99,9 @@ def waiting_reason(status: t.Optional[t.Mapping[str, t.Any]]) -> t.Tuple[t.Optio
     return waiting.get("reason"), waiting.get("message")
 
 
-def is_fatal(status: t.Optional[t.Mapping[str, t.Any]]) -> bool:
-    return waiting_reason(status)[0] in FATAL_WAITING_REASONS
+def is_fatal(status: t.Optional[t.Mapping[str, t.Any]], pull_errors_fatal: bool = False) -> bool:
+    reason = waiting_reason(status)[0]
+    return reason in FATAL_WAITING_REASONS or (pull_errors_fatal and reason in PULL_ERROR_REASONS)
 
 
 def summarize(status: t.Optional[t.Mapping[str, t.Any]]) -> t.Optional[t.Dict[str, t.Any]]:
@@ -137,11 +141,20 @@ def pending_explanation(status: t.Optional[t.Mapping[str, t.Any]], wait_for: str
     return "its status has no state yet"
 
 
-def timeout_message(pending: t.Mapping[Target, t.Optional[t.Mapping[str, t.Any]]], wait_for: str, timeout: float) -> str:
-    lines = ["{0}: {1}".format(target, pending_explanation(status, wait_for)) for target, status in sorted(pending.items(), key=lambda i: str(i[0]))]
-    return "Timed out after {0} s waiting for {1} ephemeral container(s) to be {2}. {3}".format(
-        int(timeout), len(pending), wait_for, " | ".join(lines)
+def _explained(statuses: t.Mapping[Target, t.Optional[t.Mapping[str, t.Any]]], wait_for: str) -> str:
+    return " | ".join(
+        "{0}: {1}".format(target, pending_explanation(status, wait_for)) for target, status in sorted(statuses.items(), key=lambda i: str(i[0]))
     )
+
+
+def timeout_message(pending: t.Mapping[Target, t.Optional[t.Mapping[str, t.Any]]], wait_for: str, timeout: float) -> str:
+    return "Timed out after {0} s waiting for {1} ephemeral container(s) to be {2}. {3}".format(
+        int(timeout), len(pending), wait_for, _explained(pending, wait_for)
+    )
+
+
+def cannot_start_message(failed: t.Mapping[Target, t.Optional[t.Mapping[str, t.Any]]], wait_for: str) -> str:
+    return "{0} ephemeral container(s) cannot start: {1}".format(len(failed), _explained(failed, wait_for))
 
 
 # ---- watching ----------------------------------------------------------------------------------
@@ -150,12 +163,17 @@ def timeout_message(pending: t.Mapping[Target, t.Optional[t.Mapping[str, t.Any]]
 class _NamespaceWatch:
     """LIST then WATCH the pods of one namespace until every target there is done."""
 
-    def __init__(self, api_client: t.Any, namespace: str, targets: t.List[Target], wait_for: str, label_selector: str) -> None:
+    def __init__(
+        self, api_client: t.Any, namespace: str, targets: t.List[Target], wait_for: str, label_selector: str, pull_errors_fatal: bool = False
+    ) -> None:
         self.api_client = api_client
         self.namespace = namespace
         self.wait_for = wait_for
+        self.pull_errors_fatal = pull_errors_fatal
         self.pending: t.Dict[Target, t.Optional[t.Dict[str, t.Any]]] = {tg: None for tg in targets}
         self.done: t.Dict[Target, t.Optional[t.Dict[str, t.Any]]] = {}
+        # Containers that can never start: no longer waited for, while the others still are.
+        self.failed: t.Dict[Target, t.Optional[t.Dict[str, t.Any]]] = {}
         pods = {tg.pod for tg in targets}
         # One pod: watch just it. Many: reuse the selector that chose them, filter the rest locally.
         self.field_selector = "metadata.name={0}".format(next(iter(pods))) if len(pods) == 1 else ""
@@ -171,8 +189,8 @@ class _NamespaceWatch:
             self.pending[target] = status
             if is_done(status, self.wait_for):
                 self.done[target] = self.pending.pop(target)
-            elif is_fatal(status):
-                raise KubedebugError("{0}: {1}".format(target, pending_explanation(status, self.wait_for)))
+            elif is_fatal(status, self.pull_errors_fatal):
+                self.failed[target] = self.pending.pop(target)
 
     def relist(self) -> str:
         listed, resource_version = list_pods_versioned(self.api_client, self.namespace, self.label_selector, self.field_selector)
@@ -239,17 +257,21 @@ def wait_for_containers(
     label_selector: str = "",
     clock: t.Callable[[], float] = time.monotonic,
     sleep: t.Callable[[float], None] = time.sleep,
+    pull_errors_fatal: bool = False,
 ) -> t.Dict[Target, t.Optional[t.Dict[str, t.Any]]]:
     """Wait for every target; return the raw container status per target. Raise :class:`WaitTimeout`
-    when some are not done by ``timeout`` seconds (one deadline for the whole run)."""
+    when some are not done by ``timeout`` seconds (one deadline for the whole run), :class:`WaitFailed` when some
+    can never start (after the others are done): an invalid image name, an image that must not be pulled, and with
+    ``pull_errors_fatal`` a failed pull."""
     deadline = clock() + timeout
     by_namespace: t.Dict[str, t.List[Target]] = {}
     for target in targets:
         by_namespace.setdefault(target.namespace, []).append(target)
     done: t.Dict[Target, t.Optional[t.Dict[str, t.Any]]] = {}
     pending: t.Dict[Target, t.Optional[t.Dict[str, t.Any]]] = {}
+    failed: t.Dict[Target, t.Optional[t.Dict[str, t.Any]]] = {}
     for namespace in sorted(by_namespace):
-        watch = _NamespaceWatch(api_client, namespace, by_namespace[namespace], wait_for, label_selector)
+        watch = _NamespaceWatch(api_client, namespace, by_namespace[namespace], wait_for, label_selector, pull_errors_fatal)
         try:
             if clock() < deadline:
                 watch.run(deadline, clock, sleep)
@@ -258,10 +280,16 @@ def wait_for_containers(
         except WaitFailed:
             raise
         except KubedebugError as exc:
-            # A container that can never start, or a deleted pod: keep what was seen for the results.
-            raise WaitFailed(exc.msg, {**done, **pending, **watch.done, **watch.pending}) from exc
+            # A deleted pod, or an error of the API: keep what was seen for the results.
+            raise WaitFailed(exc.msg, {**done, **pending, **failed, **watch.done, **watch.pending, **watch.failed}) from exc
         done.update(watch.done)
         pending.update(watch.pending)
+        failed.update(watch.failed)
+    if failed:
+        message = cannot_start_message(failed, wait_for)
+        if pending:
+            message += ". " + timeout_message(pending, wait_for, timeout)
+        raise WaitFailed(message, {**done, **pending, **failed})
     if pending:
         raise WaitTimeout(timeout_message(pending, wait_for, timeout), {**done, **pending})
     return done

@@ -208,6 +208,18 @@ options:
       - Either way every pod's result, logs included, is returned.
     type: bool
     default: false
+  fail_on_image_pull_error:
+    description:
+      - While waiting (O(wait=true)), treat a failed image pull (C(ErrImagePull), C(ImagePullBackOff)) as final - that
+        container is reported at once, as it is, instead of being waited on until O(wait_timeout). The other pods
+        of the task are still waited for; the task fails once they are done, naming the container and the reason.
+      - C(InvalidImageName) and C(ErrImageNeverPull) always end the wait for their container, since the kubelet never
+        gets past them.
+      - V(true) (the default) is what a scheduled or unattended run wants - a wrong image or a missing pull secret
+        fails in seconds, and the container cannot be fixed anyway (ephemeral containers cannot change). Set V(false)
+        to keep waiting through the kubelet's pull retries when a registry is known to be briefly unreachable.
+    type: bool
+    default: true
   wait_timeout:
     description:
       - How many seconds to wait, for all pods together, from 0 to 86400 (a day).

@@ -3,7 +3,8 @@
 # CNI plugins and etcd from Debian, and the image-building tools. Go comes with the machine.
 set -euo pipefail
 packages=(containerd runc containernetworking-plugins etcd-server etcd-client umoci debootstrap jq
-          iproute2 openssl conntrack socat)
+          iproute2 openssl conntrack socat
+          chromium)  # headless, for the diagnostics report test (tests/integration/test_diagnostics_reports.py)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

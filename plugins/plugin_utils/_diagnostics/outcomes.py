@@ -26,6 +26,7 @@ import posixpath
 import re
 import typing as t
 
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._diagnostics.analysis import analyse
 from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._diagnostics.common import seconds_between
 
 OK = "ok"
@@ -102,6 +103,10 @@ def classify(entry: t.Mapping[str, t.Any], wait_timeout: t.Optional[int] = None)
     log_note = None
     if has_container and (logs is None or log_gone(logs)):
         log_note = LOG_GONE_NOTE if logs is not None else "no log could be read"
+        # The module says why per pod (for example the permission to read pods/log that is missing).
+        why = [str(w) for w in entry.get("warnings") or [] if str(w).startswith("logs of ")]
+        if logs is None and why:
+            log_note += ": " + " ".join(why)
         logs = None
     return {
         "namespace": entry.get("namespace"),
@@ -189,12 +194,14 @@ def outcomes(records: t.Sequence[t.Mapping[str, t.Any]], previous: t.Any = None)
             pod["group"] = record.get("index")
             pod["recipe"] = record.get("recipe")
             pod["logs"] = entry.get("logs") if pod["log_file"] else None
+            pod["analysis"] = analyse(record.get("recipe"), pod["logs"])
             before = earlier.get((pod["namespace"], pod["pod"], pod["container"]))
             pod["write_log"] = bool(pod["log_file"])
             pod["replace_log"] = bool(before) and before.get("outcome") != pod["outcome"]
             if before and before.get("log_file") and (not pod["log_file"] or not pod["replace_log"]):
                 # Keep the log collected earlier (and what the summary said about it).
                 pod["log_file"], pod["log_note"] = before.get("log_file"), before.get("log_note")
+                pod["analysis"] = before.get("analysis")
                 pod["write_log"] = pod["replace_log"] and pod["logs"] is not None
             pods.append(pod)
             group["pods"] += 1

@@ -83,6 +83,15 @@ def _fill(values: t.Sequence[t.Any], options: t.Mapping[str, t.Any], where: str)
     return out
 
 
+def _flag(value: t.Any, default: bool) -> bool:
+    """A boolean that may arrive as text from a template; None or "" is the default."""
+    if value is None or value == "":
+        return default
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "yes", "1", "on")
+    return bool(value)
+
+
 def _int_or_none(value: t.Any) -> t.Optional[int]:
     if value is None or value == "":
         return None
@@ -173,6 +182,7 @@ def module_args(group: t.Mapping[str, t.Any], recipe: t.Mapping[str, t.Any], set
         "max_concurrency": int(settings.get("max_concurrency") or 5),
         "max_ephemeral_containers": _int_or_none(settings.get("max_ephemeral_containers")),
         "logs_tail_lines": _int_or_none(settings.get("logs_tail_lines")),
+        "fail_on_image_pull_error": _flag(settings.get("fail_on_image_pull_error"), default=True),
     }
     return result
 

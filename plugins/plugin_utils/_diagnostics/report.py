@@ -27,7 +27,19 @@ _VOLATILE_GROUP_KEYS = ("wall_seconds",)
 _COLLECT_ONLY_POD_KEYS = ("logs", "write_log", "replace_log")
 
 
-def _totals(groups: t.Sequence[t.Mapping[str, t.Any]], pods: t.Sequence[t.Mapping[str, t.Any]]) -> dict[str, t.Any]:
+NO_POD_HINT = "check the namespace and the selectors, or set diagnostics_allow_no_pods: true if it may be empty"
+
+
+def _mark_empty_groups(groups: t.Sequence[dict[str, t.Any]], allowed: bool) -> None:
+    """A group that ran and selected no pod: for a scheduled run almost always a renamed label or namespace."""
+    for group in groups:
+        if group.get("outcome") == "ran" and not group.get("pods"):
+            group["no_pods"] = True
+            if not allowed and not group.get("note"):
+                group["note"] = "no pod selected; " + NO_POD_HINT
+
+
+def _totals(groups: t.Sequence[t.Mapping[str, t.Any]], pods: t.Sequence[t.Mapping[str, t.Any]], allow_no_pods: bool = False) -> dict[str, t.Any]:
     totals: dict[str, t.Any] = {name: 0 for name in OUTCOMES}
     for pod in pods:
         totals[pod["outcome"]] += 1
@@ -37,10 +49,19 @@ def _totals(groups: t.Sequence[t.Mapping[str, t.Any]], pods: t.Sequence[t.Mappin
         "groups": len(groups),
         "group_errors": sum(1 for g in groups if g["outcome"] == "error"),
         "groups_skipped": sum(1 for g in groups if g["outcome"] == SKIPPED),
+        "groups_without_pods": sum(1 for g in groups if g.get("no_pods")),
+        # Counted as a problem unless diagnostics_allow_no_pods says an empty group is fine.
+        "groups_without_pods_problem": 0 if allow_no_pods else sum(1 for g in groups if g.get("no_pods")),
         "container_seconds": round(sum(durations), 3),
         "longest_container_seconds": max(durations) if durations else None,
     })
     return totals
+
+
+def _problems(totals: t.Mapping[str, t.Any]) -> int:
+    """What makes a run's status "completed with problems", counted."""
+    keys = (FAILED, TIMED_OUT, "group_errors", "groups_skipped", "groups_without_pods_problem")
+    return sum(int(totals.get(key) or 0) for key in keys)
 
 
 def _message(status: str, totals: t.Mapping[str, t.Any]) -> str:
@@ -50,6 +71,8 @@ def _message(status: str, totals: t.Mapping[str, t.Any]) -> str:
         parts.append("{0} group(s) failed before any write".format(totals["group_errors"]))
     if totals["groups_skipped"]:
         parts.append("{0} group(s) not run".format(totals["groups_skipped"]))
+    if totals.get("groups_without_pods_problem"):
+        parts.append("{0} group(s) selected no pod ({1})".format(totals["groups_without_pods_problem"], NO_POD_HINT))
     head = "the run completed" if status == STATUS_OK else "the run completed with problems"
     return "{0}; {1}".format(head, "; ".join(parts))
 
@@ -85,8 +108,10 @@ def summary(data: t.Mapping[str, t.Any], run: t.Mapping[str, t.Any], previous: t
     run early); ``previous`` is the text of this run id's earlier summary.json, if any."""
     groups = [dict(g) for g in data.get("groups") or []]
     pods = [{k: v for k, v in p.items() if k not in _COLLECT_ONLY_POD_KEYS} for p in data.get("pods") or []]
-    totals = _totals(groups, pods)
-    problems = totals[FAILED] + totals[TIMED_OUT] + totals["group_errors"] + totals["groups_skipped"]
+    allow_no_pods = _flag((run.get("settings") or {}).get("allow_no_pods"))
+    _mark_empty_groups(groups, allow_no_pods)
+    totals = _totals(groups, pods, allow_no_pods)
+    problems = _problems(totals)
     status = STATUS_PROBLEMS if problems else STATUS_OK
     started, finished = run.get("started"), run.get("finished")
     new = {
@@ -155,6 +180,8 @@ def report_markdown(data: t.Mapping[str, t.Any]) -> str:
         result = {"ran": "ran", "error": "**error**: ", SKIPPED: "**not run**: "}.get(group["outcome"], group["outcome"])
         if group.get("error"):
             result += group["error"]
+        elif group.get("no_pods"):
+            result = "**no pod selected**" if group.get("note") else "no pod selected (allowed)"
         elif group.get("note"):
             result += " ({0})".format(group["note"])
         lines.append("| {0} | {1} | {2} | {3} | {4} | {5} | {6} |".format(
@@ -195,6 +222,9 @@ def index(entries: t.Sequence[t.Any]) -> dict[str, t.Any]:
             "containers": sorted({g.get("container") for g in data.get("groups") or [] if g.get("container")}),
             "summary": "{0}/summary.json".format(data["run_id"]),
             "report": "{0}/report.md".format(data["run_id"]),
+            "report_html": "{0}/report.html".format(data["run_id"]),
+            "problems": _problems(data.get("totals") or {}),
+            "blocked_threads": sum(int((p.get("analysis") or {}).get("blocked") or 0) for p in data.get("pods") or [] if isinstance(p, dict)),
         })
     runs.sort(key=lambda r: (r.get("started_at") or "", r["run_id"]), reverse=True)
     return {"generator": GENERATOR, "schema_version": SCHEMA_VERSION, "runs": runs}

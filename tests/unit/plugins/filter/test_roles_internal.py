@@ -114,3 +114,16 @@ def test_diagnostics_operations() -> None:
     assert [r["run_id"] for r in index["runs"]] == ["r1"]
     assert "r1" in INTERNAL(index, "diagnostics.index_md")
     assert INTERNAL(pairs, "diagnostics.retention", "/a", 1, "r2") == ["/a/r1"]
+
+
+def test_roles_operations_warn_about_unknown_variables(capsys) -> None:
+    specs = (ROOT / "roles" / "diagnostics" / "meta" / "argument_specs.yml").read_text()
+    names = ["diagnostics_image", "diagnostics_targets", "diagnostics_zzzz", "other_thing"]
+    messages = INTERNAL(names, "roles.unknown_variables", specs, "diagnostics_")
+    assert messages == [
+        "diagnostics_image is not a variable of the role, so it has no effect (did you mean diagnostics_jdk_image?)",
+        "diagnostics_zzzz is not a variable of the role, so it has no effect (ansible-doc -t role lists the variables it takes)",
+    ]
+    assert INTERNAL(messages, "roles.warn", "role: ") == messages
+    shown = capsys.readouterr()
+    assert "role: diagnostics_image is not a variable of the role" in shown.out + shown.err

@@ -53,6 +53,13 @@ def test_is_fatal_only_for_unrecoverable_reasons():
     assert _wait.is_fatal(INVALID) and not _wait.is_fatal(PULL_BACKOFF) and not _wait.is_fatal(None)
 
 
+@pytest.mark.parametrize("reason", ["ErrImagePull", "ImagePullBackOff"])
+def test_a_failed_pull_is_fatal_only_when_asked(reason):
+    status = {"name": "dbg", "state": {"waiting": {"reason": reason}}}
+    assert _wait.is_fatal(status, pull_errors_fatal=True) and not _wait.is_fatal(status)
+    assert not _wait.is_fatal(CREATING, pull_errors_fatal=True)
+
+
 def test_summarize():
     assert _wait.summarize(None) is None
     assert _wait.summarize(TERMINATED) == {
@@ -172,6 +179,29 @@ def test_timeout_while_pulling_says_so(cluster):
     cluster([pod(statuses=[PULL_BACKOFF])], [[], [], []])
     with pytest.raises(_wait.WaitTimeout, match="ImagePullBackOff: Back-off pulling image"):
         _wait.wait_for_containers(None, [_wait.Target("shop", "web", "dbg")], "running", 10, clock=Clock(4))
+
+
+def test_a_pull_error_fails_in_seconds_when_pull_errors_are_fatal(cluster):
+    cluster([pod()], [[{"type": "MODIFIED", "object": pod(statuses=[PULL_BACKOFF])}]])
+    clock = Clock(1)
+    with pytest.raises(_wait.WaitFailed) as info:
+        _wait.wait_for_containers(None, [_wait.Target("shop", "web", "dbg")], "running", 120, clock=clock, pull_errors_fatal=True)
+    assert not isinstance(info.value, _wait.WaitTimeout)
+    assert info.value.msg == ("1 ephemeral container(s) cannot start: shop/web container 'dbg': it is waiting with "
+                              "ImagePullBackOff: Back-off pulling image \"nope:1\"")
+    assert info.value.statuses == {_wait.Target("shop", "web", "dbg"): PULL_BACKOFF}
+    assert clock.now < 10
+
+
+def test_a_container_that_cannot_start_does_not_stop_the_wait_for_the_others(cluster):
+    fake = cluster([pod("a"), pod("b")], [[{"type": "MODIFIED", "object": pod("a", [INVALID])}],
+                                          [{"type": "MODIFIED", "object": pod("b", [TERMINATED])}]])
+    targets = [_wait.Target("shop", "a", "dbg"), _wait.Target("shop", "b", "dbg")]
+    with pytest.raises(_wait.WaitFailed) as info:
+        _wait.wait_for_containers(None, targets, "terminated", 30, label_selector="app=web")
+    assert info.value.statuses == {targets[0]: INVALID, targets[1]: TERMINATED}
+    assert info.value.msg.startswith("1 ephemeral container(s) cannot start: shop/a container 'dbg'")
+    assert len(fake.watch_queries) == 2
 
 
 def test_invalid_image_fails_at_once(cluster):

@@ -105,3 +105,10 @@ def test_a_rerun_keeps_the_log_collected_before() -> None:
 def test_unreadable_previous_summary_is_ignored() -> None:
     data = outcomes([record(0, {"results": [entry("a")]})], "{not json")
     assert data["pods"][0]["write_log"] is True
+
+
+def test_a_log_that_could_not_be_read_says_why() -> None:
+    why = "logs of ns/web container 'ps-x': Forbidden by RBAC: no. The credentials need verb 'get' on resource 'pods/log'"
+    pod = classify(entry(logs=None, warnings=["something else", why]))
+    assert pod["outcome"] == "ok" and pod["log_file"] is None
+    assert pod["log_note"] == "no log could be read: " + why

@@ -39,7 +39,8 @@ def test_summary_totals_status_and_message() -> None:
     assert result["status"] == "completed_with_problems"
     assert result["message"] == "the run completed with problems; 3 pod(s): 1 ok, 1 failed, 0 timed out, 1 skipped"
     assert result["totals"] == {"ok": 1, "failed": 1, "timed_out": 0, "skipped": 1, "pods": 3, "groups": 1, "group_errors": 0,
-                                "groups_skipped": 0, "container_seconds": 3.5, "longest_container_seconds": 2.0}
+                                "groups_skipped": 0, "groups_without_pods": 0, "groups_without_pods_problem": 0,
+                                "container_seconds": 3.5, "longest_container_seconds": 2.0}
     assert result["started_at"] == "2026-11-23T14:05:01Z" and result["wall_seconds"] == 42.5
     assert all("logs" not in p and "write_log" not in p for p in result["pods"])
     assert summary(data(pod("a", "ok")), RUN)["status"] == "ok"
@@ -106,3 +107,20 @@ def test_time_helpers() -> None:
     assert seconds_between(None, "2026-11-23T14:06:02Z") is None and seconds_between("junk", "junk") is None
     assert parse_time("2026-11-23T14:05:01+00:00") == parse_time("2026-11-23T14:05:01Z") == parse_time("2026-11-23T14:05:01")
     assert iso_utc(0) == "1970-01-01T00:00:00Z" and iso_utc(None) is None
+
+
+def test_a_group_that_selected_no_pod_is_a_problem_unless_allowed() -> None:
+    result = summary(data(), RUN)
+    assert result["status"] == "completed_with_problems"
+    assert result["message"] == (
+        "the run completed with problems; 0 pod(s): 0 ok, 0 failed, 0 timed out, 0 skipped; 1 group(s) selected no pod "
+        "(check the namespace and the selectors, or set diagnostics_allow_no_pods: true if it may be empty)")
+    assert result["groups"][0]["no_pods"] is True and result["groups"][0]["note"].startswith("no pod selected")
+    assert "| namespace ns: app=web | **no pod selected** |" in report_markdown(result)
+    line = [r for r in index_markdown(index([["/a/x/summary.json", json.dumps(result)]])).splitlines() if "20261123t140501z" in r][0]
+    assert "**problems**" in line
+
+    allowed = summary(data(), dict(RUN, settings={"allow_no_pods": "True"}))
+    assert allowed["status"] == "ok" and allowed["totals"]["groups_without_pods"] == 1
+    assert allowed["message"] == "the run completed; 0 pod(s): 0 ok, 0 failed, 0 timed out, 0 skipped"
+    assert "no pod selected (allowed)" in report_markdown(allowed)
