@@ -194,8 +194,9 @@ class Run:
         return {"ok": proc.returncode == 0 and logs_ok, "rc": proc.returncode, "logs_with_ps": proc.stdout.count("PID"),
                 **({} if proc.returncode == 0 else {"stderr": proc.stderr[-1500:]})}
 
-    def module_side(self, run_id: str, concurrency: int) -> dict:
-        task = {"kubeconfig": str(self.bed.era.kubeconfig), "namespace": self.ns, "label_selectors": [LABEL],
+    def module_side(self, run_id: str, concurrency: int, pod: str | None = None) -> dict:
+        selection = {"pod": pod} if pod else {"label_selectors": [LABEL]}
+        task = {"kubeconfig": str(self.bed.era.kubeconfig), "namespace": self.ns, **selection,
                 "image": IMAGES["tools"], "command": ["ps"], "target": "app", "profile": "general", "run_id": run_id,
                 "max_concurrency": concurrency, "wait": True, "wait_for": "terminated", "wait_timeout": 900,
                 "logs": True}
@@ -209,14 +210,18 @@ class Run:
         timer = self.tmp / f"{run_id}.timer.json"
         env = {"ANSIBLE_CALLBACK_PLUGINS": str(HERE / "callback_plugins"), "ANSIBLE_CALLBACKS_ENABLED": "bench_timer",
                "KUBEDEBUG_BENCH_TIMER_OUT": str(timer), "KUBEDEBUG_BENCH_RSS_OUT": str(rss_file)}
+        (self.tmp / "out.json").unlink(missing_ok=True)
+        t0 = time.time()
         proc = it_ansible.run_playbook(playbook, env=env, timeout=1800, python=str(self.rss_python()))
-        result = json.loads((self.tmp / "out.json").read_text()) if proc.returncode == 0 else {}
+        wall = time.time() - t0
+        result = json.loads((self.tmp / "out.json").read_text()) if (self.tmp / "out.json").exists() else {}
         results = result.get("results") or []
         tasks = json.loads(timer.read_text())["tasks"] if timer.exists() else []
         rss = [int(x) for x in rss_file.read_text().split()] if rss_file.exists() else []
-        ok = (proc.returncode == 0 and len(results) == self.n
+        ok = (proc.returncode == 0 and len(results) == (1 if pod else self.n)
               and all((r.get("status") or {}).get("state") == "terminated" and "PID" in (r.get("logs") or "") for r in results))
-        out = {"ok": ok, "rc": proc.returncode, "changed": result.get("changed"),
+        out = {"ok": ok, "rc": proc.returncode, "changed": result.get("changed"), "wall": wall,
+               "task_start": tasks[0]["start"] if tasks else None,
                "task_seconds": (tasks[0]["end"] - tasks[0]["start"]) if tasks and tasks[0].get("end") else None,
                # ru_maxrss of the module's process (KiB on Linux); the play's second task is ansible's copy.
                "module_peak_rss_mib": rss[0] / 1024 if rss else None, "container": (results[0]["container"] if results else None)}
@@ -231,6 +236,31 @@ class Run:
             wrapper.write_text(f"#!{sys.executable}\n" + (HERE / "rss_python.py").read_text())
             wrapper.chmod(0o755)
         return wrapper
+
+    def one_pod(self, rounds: int = 3) -> list[dict]:
+        """One pod, each side ``rounds`` times on its own pod: kubectl's whole process against the
+        module's task (the bench_timer callback), and how long each takes to its write (the watch)."""
+        runs = []
+        for index in range(rounds):
+            kpod, mpod = self.names[2 * index], self.names[2 * index + 1]
+            name = f"one-{index}"
+            env = dict(os.environ, KUBECONFIG=str(self.bed.era.kubeconfig), KUBECTL=self.kubectl, NS=self.ns, NAME=name,
+                       IMAGE=IMAGES["tools"], POD=kpod)
+            t0 = time.time()
+            proc = subprocess.run([str(HERE / "kubectl_debug.sh")], env=env, capture_output=True, text=True, timeout=120, check=False)
+            seconds = time.time() - t0
+            written = self.watcher.times([(kpod, name)])["written"][0]
+            runs.append({"bed": self.bed.name, "n": 1, "side": "1pod_kubectl", "round": index, "seconds": seconds,
+                         "ok": proc.returncode == 0 and "PID" in proc.stdout,
+                         "to_first_write": None if written is None else written - t0})
+            out = self.module_side(f"one-{index}", 1, pod=mpod)
+            written = self.watcher.times([(mpod, out.get("container") or "?")])["written"][0]
+            runs.append({"bed": self.bed.name, "n": 1, "side": "1pod_module", "round": index, "seconds": out["wall"],
+                         "ok": out["ok"], "task_seconds": out["task_seconds"],
+                         "to_first_write": None if written is None or out.get("task_start") is None else written - out["task_start"]})
+            log(f"1 pod: kubectl {runs[-2]['seconds']:.2f} s; module task {out['task_seconds'] or 0:.2f} s "
+                f"(write after {runs[-1]['to_first_write'] or 0:.2f} s), playbook {out['wall']:.2f} s")
+        return runs
 
     def all_sides(self, sides: list[str]) -> list[dict]:
         runs = []
@@ -281,7 +311,9 @@ def measure(options: argparse.Namespace) -> int:
                     log(f"{bed_name} N={n}: bed up {time.monotonic() - t_up - setup:.1f} s, {n} pods Running in "
                         f"{setup:.1f} s, bed latency (kubectl write -> terminated) median {latency['median']:.2f} s")
                     data["beds"][f"{bed_name}/{n}"] = {"pods_ready_seconds": setup, "latency": latency}
-                    data["runs"] += run.all_sides(options.sides)
+                    if n == min(options.n) and n >= 6 and "one_pod" in options.sides:
+                        data["runs"] += run.one_pod()
+                    data["runs"] += run.all_sides([s for s in options.sides if s != "one_pod"])
                 except Exception as exc:  # pylint: disable=broad-exception-caught
                     log(f"{bed_name} N={n} FAILED: {type(exc).__name__}: {exc}")
                     failed = True
@@ -300,7 +332,8 @@ def main() -> int:
     parser.add_argument("--bed", type=lambda s: s.split(","), default=["scale", "real"], help="scale,real")
     parser.add_argument("--n", type=lambda s: [int(x) for x in s.split(",")], default=None,
                         help="pod counts (default: 10,50,200,1000 on scale, 10,50,100 on real)")
-    parser.add_argument("--sides", type=lambda s: s.split(","), default=list(SIDES))
+    parser.add_argument("--sides", type=lambda s: s.split(","), default=[*SIDES, "one_pod"],
+                        help=f"of {','.join(SIDES)},one_pod (one pod, kubectl against the module, 3 rounds)")
     parser.add_argument("--loop-cap", type=int, default=200, help="largest N for the sequential kubectl loop")
     parser.add_argument("--report", action="store_true", help="merge results/fleet-*.json into the summary, chart and doc")
     options = parser.parse_args()

@@ -8,6 +8,7 @@ block of docs/benchmarks.md."""
 from __future__ import annotations
 
 import json
+import statistics
 from pathlib import Path
 
 SIDE_ORDER = ("kubectl_loop", "kubectl_xargs_p8", "module_c8", "module_c32", "module_c64", "module_rerun")
@@ -24,7 +25,10 @@ def merged(results: Path) -> tuple[dict, dict, list[str]]:
         data = json.loads(path.read_text())
         sources.append(f"{path.name} (started {data['started']} UTC, load {data['loadavg_start'][0]:.1f})")
         for run in data["runs"]:
-            runs[(run["bed"], run["n"], run["side"])] = run
+            if run["side"].startswith("1pod"):
+                runs[(run["bed"], 1, run["side"], run["round"])] = run
+            else:
+                runs[(run["bed"], run["n"], run["side"])] = run
         beds.update(data.get("beds", {}))
     return runs, beds, sources
 
@@ -40,7 +44,7 @@ def _cell(run: dict | None, key: str, fmt: str) -> str:
 
 
 def table(runs: dict, bed: str) -> list[str]:
-    sizes = sorted({n for b, n, _s in runs if b == bed})
+    sizes = sorted({k[1] for k in runs if k[0] == bed and len(k) == 3})
     lines = ["| N | side | seconds | s/pod | requests/pod (by verb) | writes/pod | module peak RSS (MiB) | apiserver CPU s | vs loop | vs xargs -P 8 |",
              "|---:|---|---:|---:|---|---:|---:|---:|---:|---:|"]
     for n in sizes:
@@ -65,6 +69,23 @@ def table(runs: dict, bed: str) -> list[str]:
     return lines
 
 
+def one_pod(runs: dict, bed: str) -> list[str]:
+    """Medians over the rounds: kubectl's whole process against the module's task and playbook."""
+    def med(side: str, key: str) -> float | None:
+        values = [r[key] for k, r in runs.items() if len(k) == 4 and k[0] == bed and k[2] == side and r.get("ok")
+                  and r.get(key) is not None]
+        return statistics.median(values) if values else None
+
+    kubectl, task, playbook = med("1pod_kubectl", "seconds"), med("1pod_module", "task_seconds"), med("1pod_module", "seconds")
+    if kubectl is None or task is None:
+        return []
+    k_write, m_write = med("1pod_kubectl", "to_first_write"), med("1pod_module", "to_first_write")
+    return [f"One pod (median of 3 rounds): kubectl debug + wait + logs {kubectl:.2f} s as a whole process (its write "
+            f"{k_write or 0:.2f} s after start); the module's task {task:.2f} s (its write {m_write or 0:.2f} s after the "
+            f"task started; task / kubectl **{task / kubectl:.2f}×**); the whole ansible-playbook {playbook:.2f} s "
+            f"(**{playbook / kubectl:.2f}×**).", ""]
+
+
 def chart(runs: dict, path: Path) -> None:
     # matplotlib is a bench-only requirement (tests/benchmark/requirements-bench.txt).
     import matplotlib  # pylint: disable=import-outside-toplevel
@@ -75,8 +96,8 @@ def chart(runs: dict, path: Path) -> None:
     fig, axes = plt.subplots(1, len(beds), figsize=(6 * len(beds), 4.5), squeeze=False)
     for ax, bed in zip(axes[0], beds):
         for side in SIDE_ORDER:
-            points = sorted((n, r["seconds"]) for (b, n, s), r in runs.items()
-                            if b == bed and s == side and "skipped" not in r and r.get("ok"))
+            points = sorted((k[1], r["seconds"]) for k, r in runs.items()
+                            if len(k) == 3 and k[0] == bed and k[2] == side and "skipped" not in r and r.get("ok"))
             if points:
                 ax.plot([p[0] for p in points], [p[1] for p in points], marker="o", label=NAMES[side])
         ax.set_xscale("log")
@@ -96,7 +117,7 @@ def report(results: Path, summary: Path, chart_path: Path, doc: Path, markers: t
     if not runs:
         raise SystemExit(f"no fleet results in {results}")
     summary.write_text(json.dumps({"sources": sources, "beds": beds,
-                                   "runs": [runs[k] for k in sorted(runs, key=lambda k: (k[0], k[1], SIDE_ORDER.index(k[2])))]},
+                                   "runs": [runs[k] for k in sorted(runs, key=lambda k: (k[0], k[1], k[2], k[3:]))]},
                                   indent=1, default=str) + "\n")
     chart(runs, chart_path)
     lines = ["Merged from " + "; ".join(sources) + ".", ""]
@@ -109,6 +130,7 @@ def report(results: Path, summary: Path, chart_path: Path, doc: Path, markers: t
         if latencies:
             lines += ["The bed's own latency, kubectl debug write → terminated status seen by a watch (median, min–max of 5): "
                       + "; ".join(latencies) + ".", ""]
+        lines += one_pod(runs, bed)
         lines += table(runs, bed) + [""]
     lines += [f"![time against N, log scale]({chart_path.relative_to(doc.parent).as_posix()})", ""]
     text = doc.read_text()

@@ -28,7 +28,9 @@ def fleet_pod(name: str, label: str) -> dict:
     key, value = label.split("=", 1)
     return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, "labels": {key: value}},
             "spec": {"terminationGracePeriodSeconds": 0, "automountServiceAccountToken": False,
-                     "containers": [{"name": "app", "image": IMAGES["tools"]}]}}
+                     # One sleeping process: a real node runs 100 of these (kwok runs nothing).
+                     "containers": [{"name": "app", "image": IMAGES["tools"], "imagePullPolicy": "IfNotPresent",
+                                     "command": ["sleep", "1000000"]}]}}
 
 
 def create_fleet(core: kubernetes.client.CoreV1Api, namespace: str, count: int, label: str = "fleet=yes",
