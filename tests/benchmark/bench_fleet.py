@@ -217,14 +217,16 @@ class Run:
         result = json.loads((self.tmp / "out.json").read_text()) if (self.tmp / "out.json").exists() else {}
         results = result.get("results") or []
         tasks = json.loads(timer.read_text())["tasks"] if timer.exists() else []
-        rss = [int(x) for x in rss_file.read_text().split()] if rss_file.exists() else []
+        rss = [line.split() for line in rss_file.read_text().splitlines()] if rss_file.exists() else []
         ok = (proc.returncode == 0 and len(results) == (1 if pod else self.n)
               and all((r.get("status") or {}).get("state") == "terminated" and "PID" in (r.get("logs") or "") for r in results))
         out = {"ok": ok, "rc": proc.returncode, "changed": result.get("changed"), "wall": wall,
                "task_start": tasks[0]["start"] if tasks else None,
                "task_seconds": (tasks[0]["end"] - tasks[0]["start"]) if tasks and tasks[0].get("end") else None,
                # ru_maxrss of the module's process (KiB on Linux); the play's second task is ansible's copy.
-               "module_peak_rss_mib": rss[0] / 1024 if rss else None, "container": (results[0]["container"] if results else None)}
+               "module_peak_rss_mib": int(rss[0][0]) / 1024 if rss else None,
+               "module_process_start": float(rss[0][1]) if rss else None,
+               "container": (results[0]["container"] if results else None)}
         if not ok:
             out["stdout"] = proc.stdout[-2000:]
         return out
@@ -257,7 +259,9 @@ class Run:
             written = self.watcher.times([(mpod, out.get("container") or "?")])["written"][0]
             runs.append({"bed": self.bed.name, "n": 1, "side": "1pod_module", "round": index, "seconds": out["wall"],
                          "ok": out["ok"], "task_seconds": out["task_seconds"],
-                         "to_first_write": None if written is None or out.get("task_start") is None else written - out["task_start"]})
+                         "to_first_write": None if written is None or out.get("task_start") is None else written - out["task_start"],
+                         "process_to_first_write": None if written is None or out.get("module_process_start") is None
+                         else written - out["module_process_start"]})
             log(f"1 pod: kubectl {runs[-2]['seconds']:.2f} s; module task {out['task_seconds'] or 0:.2f} s "
                 f"(write after {runs[-1]['to_first_write'] or 0:.2f} s), playbook {out['wall']:.2f} s")
         return runs

@@ -80,9 +80,11 @@ def one_pod(runs: dict, bed: str) -> list[str]:
     if kubectl is None or task is None:
         return []
     k_write, m_write = med("1pod_kubectl", "to_first_write"), med("1pod_module", "to_first_write")
+    p_write = med("1pod_module", "process_to_first_write")
     return [f"One pod (median of 3 rounds): kubectl debug + wait + logs {kubectl:.2f} s as a whole process (its write "
             f"{k_write or 0:.2f} s after start); the module's task {task:.2f} s (its write {m_write or 0:.2f} s after the "
-            f"task started; task / kubectl **{task / kubectl:.2f}×**); the whole ansible-playbook {playbook:.2f} s "
+            f"task started, {'–' if p_write is None else format(p_write, '.2f')} s after the module's Python process "
+            f"started; task / kubectl **{task / kubectl:.2f}×**); the whole ansible-playbook {playbook:.2f} s "
             f"(**{playbook / kubectl:.2f}×**).", ""]
 
 
