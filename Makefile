@@ -64,4 +64,13 @@ BENCH_ARGS ?=
 
 bench:
 	hack/bench.sh $(BENCH_ARGS)
+
+# Fleet scale: N = 10-1000 pods on the scale bed (kwok) and 10-100 real pods, kubectl loop / xargs -P 8 /
+# the module at max_concurrency 8, 32, 64 (hack/bench-fleet.sh; about 25 min). Raw results in
+# tests/benchmark/results/ (git-ignored); the summary, chart and table in docs/benchmarks.md.
+.PHONY: bench-fleet
+BENCH_FLEET_ARGS ?=
+
+bench-fleet:
+	hack/bench-fleet.sh $(BENCH_FLEET_ARGS)
 # <<< benchmark <<<

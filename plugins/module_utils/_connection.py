@@ -20,6 +20,7 @@ import typing as t
 
 from ansible.module_utils.basic import env_fallback
 
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils import _rest
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._errors import KubedebugError
 
 try:
@@ -225,15 +226,22 @@ def impersonation_headers(params: t.Mapping[str, t.Any]) -> t.List[t.Tuple[str, 
     return headers
 
 
-def create_api_client(params: t.Mapping[str, t.Any]) -> t.Any:
-    """A ``kubernetes.client.ApiClient`` for the module's connection options."""
+def create_api_client(params: t.Mapping[str, t.Any], pool_size: int = 0) -> t.Any:
+    """A ``kubernetes.client.ApiClient`` for the module's connection options; ``pool_size`` keeps that
+    many connections open for reuse (the library's default is 5 per core: more threads than that
+    would open, and drop, a new TLS connection per request)."""
     if not HAS_K8S:
         raise KubedebugError("The kubernetes Python library is required")
-    client = kubernetes.client.ApiClient(build_configuration(params))
+    configuration = build_configuration(params)
+    if pool_size > (configuration.connection_pool_maxsize or 0):
+        configuration.connection_pool_maxsize = pool_size
+    client = kubernetes.client.ApiClient(configuration)
     for name, value in impersonation_headers(params):
         key = _RepeatedHeader(name) if name == "Impersonate-Group" else name
         client.set_default_header(key, value)
     client.user_agent = "kubedebug.ephemeral/" + client.user_agent
+    # qps/burst: options of ephemeral_container only; absent elsewhere, so no limit.
+    _rest.set_rate_limit(client, params.get("qps"), params.get("burst"))
     return client
 
 

@@ -7,7 +7,11 @@
 PATCH per new container, verified) -> wait (one watch per namespace) -> logs -> results (_result).
 
 Every pod is planned before anything is written, so a problem in any pod fails the task with
-nothing written anywhere."""
+nothing written anywhere.
+
+Requests: discovery (2) and the selection's read at the same time, one PATCH per new container, one
+WATCH per namespace that starts where the selection's read ended (no second LIST), and, with logs,
+one read per pod; writes and log reads run max_concurrency at a time."""
 
 from __future__ import annotations
 
@@ -107,6 +111,7 @@ class Injector:
         return chosen
 
     def plan(self, selection: _pods.Selection, pods: t.Sequence[t.Mapping[str, t.Any]]) -> t.List[PodPlan]:
+        """Plans keep only what they need of each pod (its ephemeral containers, our container's status)."""
         _pods.check_max_pods(pods, self.params.get("max_pods"), selection)
         self.params_of = self.params_by_namespace(pods, selection.single)
         plans = [plan_pod(self.params_of[_pods.key(pod)[0]], pod, self.server.era, selection.single) for pod in pods]
@@ -129,8 +134,9 @@ class Injector:
                 plan.error = outcome.msg
                 plan.error_details = dict(outcome.result)
 
-    def wait(self, plans: t.List[PodPlan], selection: _pods.Selection) -> t.Optional[str]:
-        """Wait for every created or existing container; return a failure message or None."""
+    def wait(self, plans: t.List[PodPlan], selection: _pods.Selection, resource_version: str = "") -> t.Optional[str]:
+        """Wait for every created or existing container; return a failure message or None. The watch
+        goes on from ``resource_version`` (the selection's read) with the statuses the plans hold."""
         if not self.params.get("wait") or self.check_mode:
             return None
         by_target = {_wait.Target(p.namespace, p.pod, p.name): p for p in plans if p.action != SKIP and p.error is None}
@@ -140,6 +146,7 @@ class Injector:
             statuses = _wait.wait_for_containers(
                 self.api_client, list(by_target), self.params["wait_for"], self.params["wait_timeout"], selection.label_selector,
                 pull_errors_fatal=bool(self.params.get("fail_on_image_pull_error")),
+                seen={target: plan.status for target, plan in by_target.items()}, resource_version=resource_version,
             )
             failure = None
         except _wait.WaitFailed as exc:
@@ -158,17 +165,21 @@ class Injector:
             plan.warnings.append("logs of {0}/{1} container {2!r}: {3}".format(plan.namespace, plan.pod, plan.name, problem))
         return text
 
-    def run(self, selection: _pods.Selection) -> t.Tuple[t.Dict[str, t.Any], t.Optional[KubedebugError]]:
+    def all_logs(self, plans: t.List[PodPlan]) -> t.List[t.Optional[str]]:
+        """Every plan's logs, max_concurrency reads at a time (try_read_logs never raises what we understand)."""
+        logs = _pods.run_bounded(self.logs_for, plans, self.params.get("max_concurrency") or 1)
+        return [None if isinstance(text, BaseException) else text for text in logs]
+
+    def run(self, selection: _pods.Selection, selected: _pods.Selected) -> t.Tuple[t.Dict[str, t.Any], t.Optional[KubedebugError]]:
         """(result, failure or None). A failure of a single pod's write keeps that error's details
         (status, missing_permission, pod_security_level, ...) for the task result."""
         _subresource.require_enabled(self.server)
-        pods = _pods.select_pods(self.api_client, selection)
-        plans = self.plan(selection, pods)
+        plans = self.plan(selection, selected.take())
         self.apply(plans)
-        failure = self.wait(plans, selection)
+        failure = self.wait(plans, selection, selected.resource_version)
         if self.params.get("fail_on_nonzero_exit") and not failure:
             failure = _nonzero_exits(plans)
-        results = [result_for(plan, self.logs_for(plan)) for plan in plans]
+        results = [result_for(plan, logs) for plan, logs in zip(plans, self.all_logs(plans))]
         for entry in results:
             entry["profile"] = self.params_of[entry["namespace"]].get("profile")
         errors = [p for p in plans if p.error]

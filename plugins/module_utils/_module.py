@@ -10,6 +10,7 @@ the first steps of every run (client, server discovery, pod selection)."""
 from __future__ import annotations
 
 import typing as t
+from concurrent.futures import ThreadPoolExecutor
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible.module_utils.compat.version import LooseVersion
@@ -80,3 +81,15 @@ class KubedebugModule:
         """API client and what the server supports (version, era)."""
         api_client = _connection.create_api_client(self.params)
         return api_client, _subresource.discover(api_client)
+
+    def connect_and_select(self, selection: _pods.Selection, pool_size: int = 0) -> t.Tuple[t.Any, _subresource.ServerInfo, _pods.Selected]:
+        """connect(), with the pods read at the same time as discovery: three requests in one round trip.
+        A failed discovery is reported before a failed selection, as if they had run in turn."""
+        api_client = _connection.create_api_client(self.params, pool_size)
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            selected = pool.submit(_pods.select_pods_versioned, api_client, selection)
+            try:
+                server = _subresource.discover(api_client)
+            finally:
+                selected.exception()  # never leave the read running behind a failure
+        return api_client, server, selected.result()

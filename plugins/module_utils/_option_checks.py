@@ -16,14 +16,14 @@ from ansible_collections.kubedebug.ephemeral.plugins.module_utils._options impor
 _EMPTY_WORDS = {"str": "string", "list": "list", "dict": "mapping"}
 
 
-def _in_range(value: int, option: Option) -> bool:
+def _in_range(value: float, option: Option) -> bool:
     return (option.minimum is None or value >= option.minimum) and (option.maximum is None or value <= option.maximum)
 
 
 def _range(option: Option) -> str:
     if option.maximum is None:
-        return "{0} or more".format(option.minimum)
-    return "{0} to {1}".format(option.minimum, option.maximum)
+        return "{0:g} or more".format(option.minimum)
+    return "{0:g} to {1:g}".format(option.minimum, option.maximum)
 
 
 def option_problems(params: t.Mapping[str, t.Any], options: t.Sequence[Option], where: str = "") -> t.List[str]:
@@ -35,9 +35,10 @@ def option_problems(params: t.Mapping[str, t.Any], options: t.Sequence[Option], 
         if value is None:
             continue
         kind = option.spec.get("type")
-        number = isinstance(value, int) and not isinstance(value, bool)
+        number = isinstance(value, (int, float)) and not isinstance(value, bool)
         if number and not _in_range(value, option):
-            problems.append("{0}: {1} is out of range; use {2}".format(name, value, _range(option)))
+            shown = "{0:g}".format(value) if isinstance(value, float) else value
+            problems.append("{0}: {1} is out of range; use {2}".format(name, shown, _range(option)))
         elif kind in _EMPTY_WORDS and is_empty(value) and option.spec.get("required"):
             problems.append("{0}: must not be empty".format(name))
         elif kind in _EMPTY_WORDS and is_empty(value):

@@ -23,8 +23,8 @@ class Option:
     # The container (or volume mount) field this option sets; None for options that steer the task.
     api_field: t.Optional[str] = None
     suboptions: t.Tuple["Option", ...] = field(default_factory=tuple)
-    minimum: t.Optional[int] = None  # for int options: the range of values that make sense
-    maximum: t.Optional[int] = None
+    minimum: t.Optional[float] = None  # for int and float options: the range of values that make sense
+    maximum: t.Optional[float] = None
     # What leaving the option out means. An explicit empty value ("", [], {}) is refused, because the API
     # cannot tell it from leaving the option out, which is rarely what an empty value was meant to say.
     unset_means: str = "its default applies"
@@ -97,6 +97,10 @@ TASK_OPTIONS: t.Tuple[Option, ...] = (
     Option("fail_on_image_pull_error", dict(type="bool", default=True)),
     *LOG_OPTIONS,
     Option("max_concurrency", dict(type="int", default=5), minimum=1, maximum=256),
+    # client-go's names (rest.Config QPS and Burst) for the same client-side limit.
+    Option("qps", dict(type="float"), minimum=0.1, maximum=10000, unset_means="requests are not limited on the client "
+           "(the apiserver's priority and fairness still applies, and its 429 answers are honoured)"),
+    Option("burst", dict(type="int"), minimum=1, maximum=10000, unset_means="the burst is qps rounded up"),
     Option("max_pods", dict(type="int"), minimum=0, unset_means="any number of pods may match"),
     Option("max_ephemeral_containers", dict(type="int"), minimum=0, unset_means="pods are never skipped for holding too many"),
     *AUDIT_OPTIONS,

@@ -151,11 +151,30 @@ def list_pods(api_client: t.Any, namespace: t.Optional[str], label_selector: str
 
 def select_pods(api_client: t.Any, selection: Selection) -> t.List[t.Dict[str, t.Any]]:
     """The pods a task addresses, sorted by namespace and name so results are stable."""
+    return select_pods_versioned(api_client, selection).take()
+
+
+class Selected:
+    """The pods a task addresses and the resourceVersion they were read at (where a watch can go on
+    from). Planning takes the pods, so no copy of a whole pod outlives it."""
+
+    def __init__(self, pods: t.List[t.Dict[str, t.Any]], resource_version: str) -> None:
+        self._pods = pods
+        self.resource_version = resource_version
+
+    def take(self) -> t.List[t.Dict[str, t.Any]]:
+        pods, self._pods = self._pods, []
+        return pods
+
+
+def select_pods_versioned(api_client: t.Any, selection: Selection) -> Selected:
+    """select_pods, with the resourceVersion of the read."""
     if selection.single:
-        return [read_pod(api_client, selection.namespace, t.cast(str, selection.pod))]
+        pod = read_pod(api_client, selection.namespace, t.cast(str, selection.pod))
+        return Selected([pod], (pod.get("metadata") or {}).get("resourceVersion") or "")
     namespace = None if selection.all_namespaces else selection.namespace
-    pods = list_pods(api_client, namespace, selection.label_selector, selection.field_selector)
-    return sorted(pods, key=key)
+    pods, version = list_pods_versioned(api_client, namespace, selection.label_selector, selection.field_selector)
+    return Selected(sorted(pods, key=key), version)
 
 
 def check_max_pods(pods: t.Sized, max_pods: t.Optional[int], selection: Selection) -> None:

@@ -19,6 +19,10 @@ returns a ``RESTResponse`` and does not raise on non-2xx statuses.
 from __future__ import annotations
 
 import json
+import math
+import random
+import threading
+import time
 import typing as t
 
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._errors import KubedebugError
@@ -39,6 +43,64 @@ AUTH_SETTINGS = ["BearerToken"]
 DEFAULT_TIMEOUT = (10, 60)
 
 Query = t.List[t.Tuple[str, t.Any]]
+
+# HTTP 429 (API Priority and Fairness, --max-requests-inflight) means the apiserver refused the request
+# before handling it, so any verb may be sent again. Like client-go: at most 10 times, after the
+# Retry-After it asks for; each wait capped so a wrong header cannot stall the task.
+THROTTLE_RETRIES = 10
+THROTTLE_MAX_WAIT = 10.0
+_pause = time.sleep  # replaced by the unit tests
+
+
+class RateLimiter:
+    """client-go's client-side limit (rest.Config's QPS and Burst, a token bucket): requests go out
+    at most ``qps`` a second on average, ``burst`` of them at once. Each caller reserves its token
+    under the lock and sleeps outside it, so threads queue fairly."""
+
+    def __init__(self, qps: float, burst: int, clock: t.Callable[[], float] = time.monotonic) -> None:
+        self.qps = float(qps)
+        self.burst = max(1, int(burst))
+        self.clock = clock
+        self.tokens = float(self.burst)
+        self.stamp = clock()
+        self.lock = threading.Lock()
+
+    def delay(self) -> float:
+        """Take one token; return how long to wait before sending."""
+        with self.lock:
+            now = self.clock()
+            self.tokens = min(float(self.burst), self.tokens + (now - self.stamp) * self.qps)
+            self.stamp = now
+            self.tokens -= 1.0
+            return -self.tokens / self.qps if self.tokens < 0 else 0.0
+
+
+def set_rate_limit(api_client: t.Any, qps: t.Optional[float], burst: t.Optional[int] = None) -> None:
+    """Limit every request sent through ``api_client`` from now on (qps None: no client-side limit;
+    burst None: qps rounded up)."""
+    api_client.kubedebug_rate_limiter = RateLimiter(qps, burst or max(1, int(math.ceil(qps)))) if qps else None
+
+
+def _take_token(api_client: t.Any) -> None:
+    limiter = getattr(api_client, "kubedebug_rate_limiter", None)
+    if limiter is not None:
+        wait = limiter.delay()
+        if wait > 0:
+            _pause(wait)
+
+
+def retry_after(exc: t.Any) -> t.Optional[float]:
+    """Seconds to wait before sending a refused request again: for a 429 its Retry-After (1 s when
+    absent or unreadable), capped; None for any other answer."""
+    if getattr(exc, "status", None) != 429:
+        return None
+    headers = getattr(exc, "headers", None) or {}
+    try:
+        value = headers.get("Retry-After") or headers.get("retry-after")
+        seconds = float(value) if value is not None else 1.0
+    except (TypeError, ValueError, AttributeError):
+        seconds = 1.0
+    return min(max(seconds, 0.0), THROTTLE_MAX_WAIT)
 
 
 def _is_new_generation(api_client: t.Any) -> bool:
@@ -64,11 +126,24 @@ def open_response(
     timeout: t.Any = DEFAULT_TIMEOUT,
 ) -> t.Any:
     """Send one request and return the unread urllib3 response; raise ApiException on non-2xx, and
-    ApiException with status 0 when the server cannot be reached (refused, TLS, timeout, proxy)."""
-    try:
-        return _open(api_client, method, path, query, body, content_type, accept, timeout)
-    except (TransportError, OSError) as exc:
-        raise unreachable(exc) from exc
+    ApiException with status 0 when the server cannot be reached (refused, TLS, timeout, proxy).
+
+    The client-side rate limit (set_rate_limit) applies to every attempt; a 429 is sent again after
+    its Retry-After (with some jitter, so throttled workers do not return all at once), at most
+    THROTTLE_RETRIES times."""
+    throttled = 0
+    while True:
+        _take_token(api_client)
+        try:
+            return _open(api_client, method, path, query, body, content_type, accept, timeout)
+        except (TransportError, OSError) as exc:
+            raise unreachable(exc) from exc
+        except ApiException as exc:
+            wait = retry_after(exc)
+            if wait is None or throttled >= THROTTLE_RETRIES:
+                raise
+            throttled += 1
+            _pause(wait * random.uniform(1.0, 1.25))
 
 
 def unreachable(exc: BaseException) -> t.Any:

@@ -15,6 +15,7 @@ against the raw response before it counts as done.
 from __future__ import annotations
 
 import typing as t
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils import _rest
@@ -55,26 +56,31 @@ class ServerInfo:
         }
 
 
-def discover(api_client: t.Any) -> ServerInfo:
-    """Server version and API era, from ``/version`` and discovery of ``/api/v1``."""
+def _version(api_client: t.Any) -> t.Tuple[t.Optional[str], t.Optional[int], t.Optional[int]]:
     try:
-        resources = _rest.request_json(api_client, "GET", "/api/v1")
-    except ApiException as exc:
-        raise translate(exc, Operation("get", "API discovery (/api/v1)")) from exc
+        info = _rest.request_json(api_client, "GET", "/version")
+        major, minor = parse_server_version(info)
+        return info.get("gitVersion"), major, minor
+    except (ApiException, KubedebugError, ValueError, TypeError, AttributeError):
+        # /version is readable by everyone by default; when it is not, the era from discovery is enough.
+        return None, None, None
+
+
+def discover(api_client: t.Any) -> ServerInfo:
+    """Server version and API era, from ``/version`` and discovery of ``/api/v1``, read at the same time."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        version = pool.submit(_version, api_client)
+        try:
+            resources = _rest.request_json(api_client, "GET", "/api/v1")
+        except ApiException as exc:
+            raise translate(exc, Operation("get", "API discovery (/api/v1)")) from exc
+        git_version, major, minor = version.result()
     try:
         era = detect_era(resources)
     except ValueError as exc:
         raise KubedebugError(
             "Cannot tell which ephemeral containers API this server serves: {0}. Nothing was written.".format(exc)
         ) from exc
-    git_version, major, minor = None, None, None
-    try:
-        info = _rest.request_json(api_client, "GET", "/version")
-        git_version = info.get("gitVersion")
-        major, minor = parse_server_version(info)
-    except (ApiException, ValueError, TypeError):
-        # /version is readable by everyone by default; when it is not, the era from discovery is enough.
-        pass
     return ServerInfo(git_version=git_version, major=major, minor=minor, era=era)
 
 

@@ -192,6 +192,16 @@ class _NamespaceWatch:
             elif is_fatal(status, self.pull_errors_fatal):
                 self.failed[target] = self.pending.pop(target)
 
+    def seed(self, statuses: t.Mapping[Target, t.Optional[t.Dict[str, t.Any]]]) -> None:
+        """Start from statuses already seen (the selection's read, the write's answer) instead of a LIST."""
+        for target in list(self.pending):
+            status = statuses.get(target)
+            self.pending[target] = status
+            if is_done(status, self.wait_for):
+                self.done[target] = self.pending.pop(target)
+            elif is_fatal(status, self.pull_errors_fatal):
+                self.failed[target] = self.pending.pop(target)
+
     def relist(self) -> str:
         listed, resource_version = list_pods_versioned(self.api_client, self.namespace, self.label_selector, self.field_selector)
         seen = {(p.get("metadata") or {}).get("name") for p in listed}
@@ -202,8 +212,10 @@ class _NamespaceWatch:
                 raise KubedebugError("Pod {0}/{1} disappeared while waiting for its ephemeral container.".format(self.namespace, target.pod))
         return resource_version
 
-    def watch_once(self, resource_version: str, seconds: int) -> None:
-        query: _rest.Query = [("watch", "true"), ("timeoutSeconds", seconds)]
+    def watch_once(self, resource_version: str, seconds: int) -> str:
+        """Watch from ``resource_version``; return where a next watch may go on from, or "" when it
+        must list again (the version is too old, the stream broke)."""
+        query: _rest.Query = [("watch", "true"), ("timeoutSeconds", seconds), ("allowWatchBookmarks", "true")]
         if resource_version:
             query.append(("resourceVersion", resource_version))
         if self.field_selector:
@@ -218,33 +230,42 @@ class _NamespaceWatch:
         try:
             for line in _rest.iter_lines(response):
                 event = json.loads(line)
-                if event.get("type") == "ERROR":  # e.g. 410 Gone: relist
-                    return
-                self.observe(event.get("object") or {}, deleted=event.get("type") == "DELETED")
+                kind = event.get("type")
+                if kind == "ERROR":  # e.g. 410 Gone: relist
+                    return ""
+                obj = event.get("object") or {}
+                resource_version = (obj.get("metadata") or {}).get("resourceVersion") or resource_version
+                if kind != "BOOKMARK":
+                    self.observe(obj, deleted=kind == "DELETED")
                 if not self.pending:
-                    return
+                    break
         except (_rest.TransportError, OSError, ValueError):
             # The stream broke (apiserver restarting) or a line came cut: list again.
             self.interruptions += 1
-            return
+            return ""
         finally:
             # Closing first: a half-read watch stream must not go back into the connection pool.
             response.close()
             response.release_conn()
+        return resource_version
 
-    def run(self, deadline: float, clock: t.Callable[[], float], sleep: t.Callable[[float], None] = time.sleep) -> None:
-        """Until every target is done or the deadline passes. An apiserver that restarts or a watch
-        that breaks meanwhile is waited for: list again once it answers (the kubelet keeps working)."""
+    def run(self, deadline: float, clock: t.Callable[[], float], sleep: t.Callable[[float], None] = time.sleep,
+            resource_version: str = "") -> None:
+        """Until every target is done or the deadline passes, watching from ``resource_version`` (a
+        LIST first when there is none). An apiserver that restarts or a watch that breaks meanwhile is
+        waited for: list again once it answers (the kubelet keeps working)."""
         while self.pending:
             try:
-                resource_version = self.relist()
+                if not resource_version:
+                    resource_version = self.relist()
                 left = deadline - clock()
                 if not self.pending or left <= 0:
                     return
-                self.watch_once(resource_version, max(1, int(math.ceil(left))))
+                resource_version = self.watch_once(resource_version, max(1, int(math.ceil(left))))
             except KubedebugError as exc:
                 if not is_transient(exc) or clock() >= deadline:
                     raise
+                resource_version = ""
                 self.interruptions += 1
                 sleep(1.0)
 
@@ -258,11 +279,17 @@ def wait_for_containers(
     clock: t.Callable[[], float] = time.monotonic,
     sleep: t.Callable[[float], None] = time.sleep,
     pull_errors_fatal: bool = False,
+    seen: t.Optional[t.Mapping[Target, t.Optional[t.Dict[str, t.Any]]]] = None,
+    resource_version: str = "",
 ) -> t.Dict[Target, t.Optional[t.Dict[str, t.Any]]]:
     """Wait for every target; return the raw container status per target. Raise :class:`WaitTimeout`
     when some are not done by ``timeout`` seconds (one deadline for the whole run), :class:`WaitFailed` when some
     can never start (after the others are done): an invalid image name, an image that must not be pulled, and with
-    ``pull_errors_fatal`` a failed pull."""
+    ``pull_errors_fatal`` a failed pull.
+
+    ``seen`` (every target's status as last read) and ``resource_version`` (of that read, e.g. the
+    selection's LIST) spare the LIST: the watch starts where that read ended, so it misses nothing,
+    and targets already done need no request at all."""
     deadline = clock() + timeout
     by_namespace: t.Dict[str, t.List[Target]] = {}
     for target in targets:
@@ -273,8 +300,12 @@ def wait_for_containers(
     for namespace in sorted(by_namespace):
         watch = _NamespaceWatch(api_client, namespace, by_namespace[namespace], wait_for, label_selector, pull_errors_fatal)
         try:
+            start_from = ""
+            if seen is not None and resource_version:
+                watch.seed(seen)
+                start_from = resource_version
             if clock() < deadline:
-                watch.run(deadline, clock, sleep)
+                watch.run(deadline, clock, sleep, start_from)
             else:
                 watch.relist()  # out of time: one last look so the error shows the real state
         except WaitFailed:

@@ -229,7 +229,8 @@ options:
     default: 120
   logs:
     description:
-      - Return each container's logs (after waiting, when O(wait=true)).
+      - Return each container's logs (after waiting, when O(wait=true)). With many pods, O(max_concurrency) logs are read
+        at the same time.
     type: bool
     default: false
   logs_tail_lines:
@@ -238,9 +239,22 @@ options:
     type: int
   max_concurrency:
     description:
-      - How many pods are written at the same time, from 1 to 256.
+      - How many pods are written (and their logs read) at the same time, from 1 to 256.
     type: int
     default: 5
+  qps:
+    description:
+      - A client-side rate limit for shared clusters, as client-go's C(QPS) - at most this many API requests a second
+        on average (0.1 to 10000), whatever O(max_concurrency) is. Not set, requests are not limited on the client.
+      - Either way, an apiserver that answers C(429 Too Many Requests) (API Priority and Fairness, or
+        C(--max-requests-inflight)) is honoured - the request is sent again after the C(Retry-After) it asks for
+        (each wait capped at 10 s), up to 10 times.
+    type: float
+  burst:
+    description:
+      - How many requests may go out at once under O(qps), as client-go's C(Burst) (1 to 10000). Only with O(qps);
+        when not set, O(qps) rounded up.
+    type: int
   max_pods:
     description:
       - Fail, before writing anything, when the selectors match more pods than this (0 or more).
@@ -381,6 +395,23 @@ EXAMPLES = r"""
     logs: true
     logs_tail_lines: 2000
   register: nightly
+
+- name: A whole fleet on a shared cluster, 32 pods at a time but at most 20 API requests a second
+  kubedebug.ephemeral.ephemeral_container:
+    namespace: shop
+    label_selectors:
+      - tier=web
+    image: busybox:1.36
+    target: app
+    command: [ps]
+    run_id: "{{ ansible_date_time.date }}"
+    max_concurrency: 32
+    qps: 20
+    burst: 40
+    wait: true
+    wait_for: terminated
+    logs: true
+  register: fleet
 
 - name: A restricted namespace needs the restricted profile
   kubedebug.ephemeral.ephemeral_container:
@@ -633,8 +664,8 @@ def main() -> None:
         wrapper.fail_problems(problems, "Nothing was written; the ephemeral container is invalid")
     result = {}
     try:
-        api_client, server = wrapper.connect()
-        result, failure = Injector(api_client, server, wrapper.params, wrapper.check_mode, wrapper.diff_mode).run(selection)
+        api_client, server, selected = wrapper.connect_and_select(selection, pool_size=wrapper.params["max_concurrency"] + 2)
+        result, failure = Injector(api_client, server, wrapper.params, wrapper.check_mode, wrapper.diff_mode).run(selection, selected)
     except KubedebugError as exc:
         wrapper.fail(exc, **result)
     for entry in result["results"]:

@@ -25,7 +25,7 @@ options:
     type: str
   logs:
     description:
-      - Also return each returned ephemeral container's logs.
+      - Also return each returned ephemeral container's logs (read five at a time).
     type: bool
     default: false
   logs_tail_lines:
@@ -249,6 +249,9 @@ def describe_pod(pod: t.Mapping[str, t.Any], name: t.Optional[str]) -> t.Dict[st
     }
 
 
+LOG_CONCURRENCY = 5
+
+
 def main() -> None:
     options = (Option("name", dict(type="str"), unset_means="every ephemeral container is returned"),) + LOG_OPTIONS
     wrapper = KubedebugModule(argument_spec(options), supports_check_mode=True)
@@ -268,12 +271,15 @@ def main() -> None:
         wrapper.fail(exc)
     pods = [describe_pod(pod, params.get("name")) for pod in sorted(found, key=_pods.key)]
     if params.get("logs"):
-        for pod in pods:
-            for container in pod["ephemeral_containers"]:
-                text, problem = _logs.try_read_logs(api_client, pod["namespace"], pod["pod"], container["name"], params.get("logs_tail_lines"))
-                container["logs"] = text
-                if problem:
-                    wrapper.warn("logs of {0}/{1} container {2!r}: {3}".format(pod["namespace"], pod["pod"], container["name"], problem))
+        wanted = [(pod, container) for pod in pods for container in pod["ephemeral_containers"]]
+        # Read side by side, like ephemeral_container's default max_concurrency.
+        answers = _pods.run_bounded(
+            lambda item: _logs.try_read_logs(api_client, item[0]["namespace"], item[0]["pod"], item[1]["name"], params.get("logs_tail_lines")),
+            wanted, LOG_CONCURRENCY)
+        for (pod, container), (text, problem) in zip(wanted, answers):
+            container["logs"] = text
+            if problem:
+                wrapper.warn("logs of {0}/{1} container {2!r}: {3}".format(pod["namespace"], pod["pod"], container["name"], problem))
     wrapper.exit(changed=False, pods=pods, server=server.as_dict())
 
 

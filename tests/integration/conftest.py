@@ -46,6 +46,12 @@ def testbed_current(request: pytest.FixtureRequest) -> clusters.Cluster:
 
 
 @pytest.fixture(scope="session")
+def scale_cluster(request: pytest.FixtureRequest) -> clusters.Cluster:
+    """The scale bed: kwok nodes in front of a real control plane (tests/cluster/testbed/scale.py)."""
+    return _session_cluster(request, "scale")
+
+
+@pytest.fixture(scope="session")
 def legacy_cluster(request: pytest.FixtureRequest) -> clusters.Cluster:
     return _session_cluster(request, "legacy")
 

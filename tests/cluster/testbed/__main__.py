@@ -8,7 +8,7 @@ import os
 import sys
 from typing import Iterator
 
-from . import build, cluster, kubelet, teardown
+from . import build, cluster, kubelet, scale, teardown
 from .eras import ERAS, era
 
 
@@ -20,6 +20,11 @@ def main(argv: list[str]) -> int:
     up = sub.add_parser("up", help="start an era and print its kubeconfig path")
     up.add_argument("era", choices=ERAS)
     up.add_argument("--gate", choices=("on", "off"), default="off", help="legacy: EphemeralContainers gate")
+    up.add_argument("--nodes", type=int, default=scale.Settings.nodes, help="scale: how many kwok nodes (1-1000)")
+    up.add_argument("--delay-ms", type=_pair, default=scale.Settings.delay_ms, metavar="MIN:MAX",
+                    help="scale: an ephemeral container's write to terminated, in ms (default 800:1500)")
+    up.add_argument("--max-inflight", type=_pair, default=None, metavar="READS:WRITES",
+                    help="scale: kube-apiserver's inflight limits (429 past them); default: its own")
     down = sub.add_parser("down", help="stop an era (or all) and remove its state")
     down.add_argument("era", choices=[*ERAS, "all"], nargs="?", default="all")
     sub.add_parser("status", help="which eras are up")
@@ -34,13 +39,21 @@ def main(argv: list[str]) -> int:
     options = parser.parse_args(argv)
 
     if options.command == "build":
-        build.prepare([era(name) for name in (ERAS if "all" in options.eras else options.eras)])
+        chosen_eras = [era(name) for name in (ERAS if "all" in options.eras else options.eras)]
+        build.prepare(chosen_eras)
+        if any(e.simulated for e in chosen_eras):
+            for tool in build.TOOLS:
+                build.ensure_tool(tool)
     elif options.command == "up":
         chosen = era(options.era)
         # Callers take stdout as the kubeconfig path (KUBECONFIG=$(testbed.sh up ...)), so
         # everything else, builds and their child processes included, goes to stderr.
+        settings = scale.Settings(options.nodes, options.delay_ms, options.max_inflight)
+        if not 1 <= options.nodes <= 1000:
+            raise SystemExit("--nodes: use 1 to 1000")
         with _stdout_to_stderr():
-            seconds = cluster.up(chosen, gate=options.gate == "on")
+            extra = {"settings": settings} if chosen.simulated else {}
+            seconds = cluster.up(chosen, gate=options.gate == "on", **extra)
         print(f"{chosen.name} ({chosen.version}) up in {seconds:.1f} s", file=sys.stderr)
         print(chosen.kubeconfig)
     elif options.command == "down":
@@ -66,6 +79,16 @@ def main(argv: list[str]) -> int:
         chosen = era(options.era)
         os.execv(str(chosen.bin_dir / "kubectl"), ["kubectl", f"--kubeconfig={chosen.kubeconfig}", *options.args])
     return 0
+
+
+def _pair(text: str) -> tuple[int, int]:
+    try:
+        low, high = (int(part) for part in text.split(":"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: give two whole numbers as LOW:HIGH") from None
+    if not 0 < low <= high:
+        raise argparse.ArgumentTypeError(f"{text!r}: need 0 < LOW <= HIGH")
+    return low, high
 
 
 @contextlib.contextmanager

@@ -18,10 +18,12 @@ def _context(era: Era) -> ssl.SSLContext:
     return context
 
 
-def request(era: Era, path: str, timeout: float = 5) -> tuple[int, str]:
+def request(era: Era, path: str, timeout: float = 5, method: str = "GET", body: Any = None) -> tuple[int, str]:
     url = f"https://127.0.0.1:{era.apiserver_port}{path}"
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json"} if data else {})
     try:
-        with urllib.request.urlopen(url, context=_context(era), timeout=timeout) as response:
+        with urllib.request.urlopen(req, context=_context(era), timeout=timeout) as response:
             return response.status, response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, error.read().decode()
@@ -32,6 +34,14 @@ def get_json(era: Era, path: str) -> Any:
     if status != 200:
         raise RuntimeError(f"GET {path}: {status} {body[:200]}")
     return json.loads(body)
+
+
+def create(era: Era, path: str, body: Any) -> bool:
+    """POST ``body``; True when created, False when it already exists."""
+    status, text = request(era, path, method="POST", body=body, timeout=15)
+    if status not in (200, 201, 409):
+        raise RuntimeError(f"POST {path}: {status} {text[:300]}")
+    return status != 409
 
 
 def apiserver_ready(era: Era) -> bool:

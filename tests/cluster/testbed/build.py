@@ -9,6 +9,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
 
 from . import openapi
 from .eras import CACHE_ROOT, CLUSTER_DIR, Era
@@ -61,6 +62,41 @@ def ensure_binaries(era: Era) -> None:
                    cwd=era.module_dir, env=_build_env(era), check=True)
     stamp_file.write_text(wanted)
     print(f"built Kubernetes {era.version} in {time.monotonic() - started:.0f} s", file=sys.stderr, flush=True)
+
+
+# Other Go commands the test bed builds like the Kubernetes components: one pinned main module each
+# (components/<name>/go.mod), the package to build, the version in the binary's directory name.
+TOOLS = {
+    # kwok simulates nodes and the kubelet's status updates for the scale era.
+    "kwok": ("sigs.k8s.io/kwok/cmd/kwok", "v0.8.0"),
+    # etcd 3.6 answers watch progress requests, which kwok's watch-lists need (Debian's 3.4 does not).
+    "etcd": ("go.etcd.io/etcd/server/v3", "v3.6.16"),
+}
+
+
+def tool_path(name: str) -> Path:
+    package, version = TOOLS[name]
+    return CACHE_ROOT / "bin" / f"{name}-{version}" / name
+
+
+def ensure_tool(name: str) -> Path:
+    """Build ``name`` from its pinned module (components/<name>) unless its binary is current."""
+    package, version = TOOLS[name]
+    binary = tool_path(name)
+    module_dir = CLUSTER_DIR / "components" / name
+    digest = hashlib.sha256((module_dir / "go.mod").read_bytes() + (module_dir / "go.sum").read_bytes()).hexdigest()
+    stamp = binary.parent / ".stamp"
+    if binary.exists() and stamp.exists() and stamp.read_text() == digest:
+        return binary
+    binary.parent.mkdir(parents=True, exist_ok=True)
+    print(f"building {name} {version}; a cold build takes a few minutes", file=sys.stderr, flush=True)
+    started = time.monotonic()
+    # nice: the machine's cores are shared with the tests that run meanwhile.
+    subprocess.run(["nice", "-n", "10", "go", "build", "-trimpath", "-ldflags=-s -w", "-o", str(binary), package],
+                   cwd=module_dir, check=True)
+    stamp.write_text(digest)
+    print(f"built {name} {version} in {time.monotonic() - started:.0f} s", file=sys.stderr, flush=True)
+    return binary
 
 
 def prepare(eras: list[Era]) -> None:

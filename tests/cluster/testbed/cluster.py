@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import time
 
-from . import api, build, containerd, control_plane, kubelet, pki, processes, static_pods
+from . import api, build, containerd, control_plane, kubelet, pki, processes, scale, static_pods
 from .eras import CLUSTER_DIR, Era
 
 
@@ -34,9 +34,11 @@ def write_control_plane(era: Era, gate: bool) -> None:
     static_pods.write(era, "kube-scheduler", images["kube-scheduler"][0], control_plane.scheduler_args(era))
 
 
-def up(era: Era, gate: bool = False) -> float:
-    """Start ``era`` unless it already runs (then nothing changes, the gate included); returns the
-    seconds starting took, after builds."""
+def up(era: Era, gate: bool = False, settings: "scale.Settings | None" = None) -> float:
+    """Start ``era`` unless it already runs (then nothing changes, the gate included; the scale era
+    is brought to ``settings``); returns the seconds starting took, after builds."""
+    if era.simulated:
+        return scale.up(era, settings or scale.Settings())
     build.ensure_binaries(era)
     subprocess.run([str(CLUSTER_DIR / "images" / "build.sh")], check=True)
     started = time.monotonic()
@@ -87,6 +89,8 @@ def set_gate(era: Era, gate: bool, timeout: float = 180) -> None:
 
 
 def running(era: Era) -> bool:
+    if era.simulated:
+        return scale.running(era)
     try:
         return processes.pid_of(era, "kubelet") is not None and api.apiserver_ready(era)
     except OSError:  # no PKI yet, refused, timed out (URLError is an OSError)

@@ -1,4 +1,4 @@
-"""What differs between the test bed's two Kubernetes eras: versions, ports, addresses."""
+"""What differs between the test bed's Kubernetes eras: versions, ports, addresses."""
 
 from __future__ import annotations
 
@@ -40,6 +40,9 @@ class Era:
     # legacy runs kube-apiserver and kube-scheduler as static pods, kubeadm-style, so that
     # the feature_gates role edits the very files the running control plane comes from.
     static_control_plane: bool
+    # scale: kwok simulates the nodes and the kubelet (no containerd, no network) in front of a
+    # real control plane of the current version, with an etcd that answers progress requests.
+    simulated: bool = False
 
     @property
     def minor(self) -> int:
@@ -102,10 +105,18 @@ class Era:
     def audit_log(self) -> Path:
         return self.state_dir / "log" / "audit.log"
 
+    @property
+    def audits_reads(self) -> bool:
+        """Reads of the admin user are audited too: always on the scale bed (its benchmark counts
+        every request), on the others when KUBEDEBUG_TESTBED_AUDIT_READS=1 when the apiserver starts."""
+        return self.simulated or os.environ.get("KUBEDEBUG_TESTBED_AUDIT_READS") == "1"
+
 
 ERAS = {
     "current": Era("current", "v1.37.2", 16, "10.244.16.0/24", "kdcurrent0", static_control_plane=False),
     "legacy": Era("legacy", "v1.21.14", 17, "10.244.17.0/24", "kdlegacy0", static_control_plane=True),
+    # Pod IPs are handed out by kwok, from loopback: nothing may route anywhere but this machine.
+    "scale": Era("scale", "v1.37.2", 18, "127.100.0.0/16", "", static_control_plane=False, simulated=True),
 }
 
 

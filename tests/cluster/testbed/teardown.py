@@ -9,7 +9,7 @@ from pathlib import Path
 from . import containerd, kubelet, processes
 from .eras import Era
 
-HOST_PROCESSES = ("kube-scheduler", "kube-controller-manager", "kube-apiserver", "etcd")
+HOST_PROCESSES = ("kwok", "kube-scheduler", "kube-controller-manager", "kube-apiserver", "etcd")
 
 
 def mounts_under(prefixes: list[Path]) -> list[str]:
@@ -41,7 +41,7 @@ def down(era: Era) -> list[str]:
         if result.returncode != 0:
             subprocess.run(["umount", "-l", point], capture_output=True, check=False)
         forced.append(f"unmounted {point}")
-    if Path(f"/sys/class/net/{era.bridge}").exists():
+    if era.bridge and Path(f"/sys/class/net/{era.bridge}").exists():
         subprocess.run(["ip", "link", "delete", era.bridge], capture_output=True, check=False)
     remove_cgroups(era)
     shutil.rmtree(era.state_dir, ignore_errors=True)
@@ -63,7 +63,7 @@ def leftovers(era: Era) -> list[str]:
     dirs = [era.run_dir, era.state_dir, era.containerd_root]
     found = [f"process {pid}" for pid in processes.pids_rooted_under(dirs)]
     found += [f"mount {point}" for point in mounts_under(dirs)]
-    if Path(f"/sys/class/net/{era.bridge}").exists():
+    if era.bridge and Path(f"/sys/class/net/{era.bridge}").exists():
         found.append(f"network device {era.bridge}")
     found += [f"cgroup {d}" for d in kubelet.cgroup_dirs(era) if d.exists()]
     return found

@@ -14,6 +14,7 @@ sys.path.insert(0, str(CLUSTER_DIR))
 
 from testbed import cluster as testbed_cluster  # noqa: E402  (needs the path above)
 from testbed import eras as testbed_eras  # noqa: E402
+from testbed import scale as testbed_scale  # noqa: E402
 from testbed import teardown as testbed_teardown  # noqa: E402
 
 
@@ -53,6 +54,10 @@ class Cluster:
 
     def start_apiserver(self) -> float:
         return testbed_cluster.start_apiserver(self.era)
+
+    def reconfigure(self, settings: testbed_scale.Settings) -> float:
+        """The scale era brought to ``settings`` (kube-apiserver restarted for other inflight limits)."""
+        return testbed_cluster.up(self.era, settings=settings)
 
 
 def start_testbed(era_name: str, gate: bool = False) -> tuple[Cluster, bool]:

@@ -31,3 +31,18 @@ def api_error(code: int, message: str, reason: str = "", details: dict | None = 
     exc = ApiException(status=code, reason=reason or str(code))
     exc.body = json.dumps({"kind": "Status", "code": code, "reason": reason, "message": message, "details": details or {}})
     return exc
+
+
+class ByPath(Recorder):
+    """A Recorder for requests sent at the same time (in any order): answers by path."""
+
+    def __init__(self, answers):
+        super().__init__()
+        self.by_path = dict(answers)
+
+    def __call__(self, api_client, method, path, **kwargs):
+        self.calls.append((method, path, kwargs))
+        answer = self.by_path[path]
+        if isinstance(answer, Exception):
+            raise answer
+        return answer

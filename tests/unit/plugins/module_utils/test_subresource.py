@@ -13,7 +13,7 @@ from kubernetes.client.exceptions import ApiException
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils import _rest, _subresource
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._era import ERA_EPHEMERAL_CONTAINERS, ERA_POD, ERA_UNSUPPORTED
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._errors import KubedebugError
-from ansible_collections.kubedebug.ephemeral.tests.unit.plugins.module_utils.recorder import Recorder
+from ansible_collections.kubedebug.ephemeral.tests.unit.plugins.module_utils.recorder import ByPath
 
 EC = {"name": "debugger-1", "image": "busybox:1.36", "command": ["sh"]}
 STORED = dict(EC, imagePullPolicy="IfNotPresent", terminationMessagePath="/dev/termination-log", terminationMessagePolicy="File", resources={})
@@ -99,7 +99,7 @@ def discovery(kind=None):
     (None, {"major": "1", "minor": "21", "gitVersion": "v1.21.14"}, ERA_UNSUPPORTED, False),
 ])
 def test_discover(kind, version, era, enabled, monkeypatch):
-    monkeypatch.setattr(_rest, "request_json", Recorder(discovery(kind), version))
+    monkeypatch.setattr(_rest, "request_json", ByPath({"/api/v1": discovery(kind), "/version": version}))
     server = _subresource.discover(None)
     assert (server.era, server.era.served, server.git_version) == (era, enabled, version["gitVersion"])
     if not enabled:
@@ -109,7 +109,7 @@ def test_discover(kind, version, era, enabled, monkeypatch):
 
 def test_discover_without_version_access(monkeypatch):
     forbidden = ApiException(status=403, reason="Forbidden")
-    monkeypatch.setattr(_rest, "request_json", Recorder(discovery("Pod"), forbidden))
+    monkeypatch.setattr(_rest, "request_json", ByPath({"/api/v1": discovery("Pod"), "/version": forbidden}))
     server = _subresource.discover(None)
     assert server.era == ERA_POD and server.version is None
     assert server.as_dict()["git_version"] is None

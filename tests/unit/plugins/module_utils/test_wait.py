@@ -274,3 +274,42 @@ def test_an_apiserver_that_stays_away_ends_the_wait_with_its_error(cluster, monk
     with pytest.raises(_wait.WaitFailed, match="Could not reach"):
         _wait.wait_for_containers(None, [_wait.Target("shop", "web", "dbg")], "running", 30,
                                   clock=lambda: next(times), sleep=lambda s: None)
+
+
+def test_a_seeded_wait_watches_from_the_given_version_without_a_list(cluster, monkeypatch):
+    fake = cluster([pod()], [[{"type": "BOOKMARK", "object": {"kind": "Pod", "metadata": {"resourceVersion": "120"}}},
+                              {"type": "MODIFIED", "object": pod(statuses=[RUNNING])}]])
+    monkeypatch.setattr(_wait, "list_pods_versioned", lambda *a, **k: pytest.fail("listed again"))
+    target = _wait.Target("shop", "web", "dbg")
+    result = _wait.wait_for_containers(None, [target], "running", 30, seen={target: CREATING}, resource_version="77")
+    assert result[target] == RUNNING
+    assert fake.watch_queries[0]["resourceVersion"] == "77" and fake.watch_queries[0]["allowWatchBookmarks"] == "true"
+
+
+def test_seeded_targets_already_done_cost_no_request(cluster, monkeypatch):
+    fake = cluster([pod(statuses=[TERMINATED])], [])
+    monkeypatch.setattr(_wait, "list_pods_versioned", lambda *a, **k: pytest.fail("listed"))
+    target = _wait.Target("shop", "web", "dbg")
+    assert _wait.wait_for_containers(None, [target], "terminated", 30, seen={target: TERMINATED}, resource_version="7") == {
+        target: TERMINATED}
+    assert fake.watch_queries == []
+
+
+def test_a_seeded_fatal_status_fails_at_once(cluster):
+    cluster([pod()], [])
+    target = _wait.Target("shop", "web", "dbg")
+    with pytest.raises(_wait.WaitFailed, match="InvalidImageName"):
+        _wait.wait_for_containers(None, [target], "running", 30, seen={target: INVALID}, resource_version="7")
+
+
+def test_a_watch_that_ends_goes_on_from_its_last_version_without_a_list(cluster, monkeypatch):
+    fake = cluster([pod()], [[{"type": "MODIFIED", "object": dict(pod(statuses=[CREATING]), metadata={
+        "name": "web", "namespace": "shop", "resourceVersion": "130"})}],
+        [{"type": "MODIFIED", "object": pod(statuses=[RUNNING])}]])
+    lists = []
+    listed = fake.list_pods_versioned
+    monkeypatch.setattr(_wait, "list_pods_versioned", lambda *a, **k: lists.append(1) or listed(*a, **k))
+    target = _wait.Target("shop", "web", "dbg")
+    _wait.wait_for_containers(None, [target], "running", 30)
+    assert len(lists) == 1  # only the first, unseeded start
+    assert [q["resourceVersion"] for q in fake.watch_queries] == ["100", "130"]
