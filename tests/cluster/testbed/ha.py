@@ -182,8 +182,10 @@ def leftovers() -> list[str]:
     found = teardown.leftovers(CLUSTER)
     for node in NODES:
         found += [f"cgroup {d}" for d in kubelet.cgroup_dirs(node) if d.exists()]
-        if (namespaces.host_veth(node)) in _links():
+        if namespaces.host_veth(node) in _links():
             found.append(f"network device {namespaces.host_veth(node)}")
+        found += [f"namespace holder {pid} of {node.node_name}" for pid in namespaces.holders(node)
+                  if processes.alive(pid)]
     return found
 
 

@@ -75,6 +75,15 @@ class Node(Era):
         return self.ip
 
     @property
+    def api_base(self) -> str:
+        return CLUSTER.lb_url
+
+    @property
+    def holder_name(self) -> str:
+        """The command name of the process that holds the node's namespaces, so that teardown finds it by name."""
+        return f"kubedebug-testbed-{self.name}"
+
+    @property
     def etc(self) -> Path:
         return self.state_dir / "etc" / "kubernetes"
 
@@ -132,7 +141,7 @@ def _node(short: str, index: int, control_plane: bool) -> Node:
                 short=short, control_plane=control_plane, ip=f"10.250.17.{index}")
 
 
-CLUSTER = Cluster(NAME, BASE.version, 18, "", BRIDGE, static_control_plane=True)
+CLUSTER = Cluster(NAME, BASE.version, 19, "", BRIDGE, static_control_plane=True)  # 18: the scale era
 CONTROL_PLANE = (_node("cp1", 11, True), _node("cp2", 12, True), _node("cp3", 13, True))
 WORKERS = (_node("w1", 21, False), _node("w2", 22, False))
 NODES = CONTROL_PLANE + WORKERS

@@ -35,7 +35,7 @@ def start(node: Node) -> None:
     if processes.pid_of(node, "holder"):
         return
     holder = processes.start(node, "holder", ["unshare", "--mount", "--net", "--propagation", "private", "--",
-                                              "sleep", "infinity"])
+                                              "bash", "-c", f"exec -a {node.holder_name} sleep infinity"])
     if not processes.wait_for(lambda: os.readlink(f"/proc/{holder}/ns/net") != os.readlink("/proc/self/ns/net"),
                               10, interval=0.05):
         raise RuntimeError(f"{node.node_name}: unshare did not make its namespaces")
@@ -56,9 +56,23 @@ def _inside(node: Node, *argv: str, check: bool = False) -> subprocess.Completed
     return subprocess.run([*node.enter(), *argv], capture_output=True, text=True, check=check)
 
 
+def holders(node: Node) -> list[int]:
+    """Every process holding the node's namespaces, also one whose pid file is gone."""
+    found = []
+    for entry in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as cmdline:
+                if cmdline.read().split(b"\0", 1)[0] == node.holder_name.encode():
+                    found.append(int(entry))
+        except OSError:
+            continue
+    return found
+
+
 def stop(node: Node) -> None:
     """Kill the holder: with the last process inside gone, the namespaces and every mount in them go too."""
     processes.kill(node, "holder")
+    processes.kill_all(holders(node))
     _ip("link", "delete", host_veth(node), check=False)
 
 
