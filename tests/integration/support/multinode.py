@@ -31,7 +31,8 @@ def start() -> tuple[clusters.Cluster, bool]:
     started = False
     if not ha.running():
         ha.down()  # leftovers of an earlier, killed run
-        ha.up()
+        seconds = ha.up()
+        print(f"\nlegacy-ha up in {seconds:.1f} s")  # noqa: T201  (the warm start time, shown with -s)
         started = True
     return clusters.Cluster(CLUSTER.name, CLUSTER.kubeconfig, CLUSTER), started
 
