@@ -26,7 +26,7 @@ checks: sanity lint build unit
 # <<< checks tooling <<<
 
 # >>> test bed and the whole suite >>>
-.PHONY: cluster-up cluster-down integration test demo cold-check
+.PHONY: cluster-up cluster-down integration test test-multinode demo cold-check
 ERA ?= current
 
 # Start one era of the local test bed (ERA=current|legacy); prints the kubeconfig path.
@@ -47,6 +47,10 @@ demo:
 # What CI runs (.ci/run) and what the README's second command runs.
 test:
 	hack/test.sh
+
+# The long scenarios on the multi-node legacy cluster (testbed.sh up legacy-ha), marked multinode: not in `make test`.
+test-multinode:
+	hack/integration.sh tests/integration/test_feature_gates_multinode.py -m multinode
 
 # A fresh machine rehearsed: `make demo` and `make test` from a fresh clone with every cache empty,
 # each timed (COLD_CHECK_STEPS="demo test" by default). Run it after changing the test bed, hack/ or

@@ -3,7 +3,7 @@
 # CNI plugins and etcd from Debian, and the image-building tools. Go comes with the machine.
 set -euo pipefail
 packages=(containerd runc containernetworking-plugins etcd-server etcd-client umoci debootstrap jq
-          iproute2 openssl conntrack socat
+          iproute2 openssl conntrack socat haproxy util-linux
           chromium)  # headless, for the diagnostics report test (tests/integration/test_diagnostics_reports.py)
 missing=()
 for p in "${packages[@]}"; do
@@ -14,8 +14,8 @@ if ((${#missing[@]})); then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-# Debian starts its own containerd and etcd on install; the test bed runs its own instances.
-for service in containerd etcd; do
+# Debian starts its own containerd, etcd and haproxy on install; the test bed runs its own instances.
+for service in containerd etcd haproxy; do
   if command -v systemctl >/dev/null && systemctl is-active --quiet "$service" 2>/dev/null; then
     systemctl stop "$service" || true
   fi

@@ -56,6 +56,23 @@ def legacy_cluster(request: pytest.FixtureRequest) -> clusters.Cluster:
     return _session_cluster(request, "legacy")
 
 
+@pytest.fixture(scope="session")
+def legacy_ha(request: pytest.FixtureRequest) -> clusters.Cluster:
+    """The multi-node legacy cluster (3 control planes behind haproxy, 2 workers), gate off as started."""
+    from support import multinode  # imports the test bed's multi-node mode
+
+    cluster, started = multinode.start()
+
+    def stop() -> None:
+        if started and not KEEP:
+            multinode.ha.down()
+            left = multinode.ha.leftovers()
+            assert not left, f"legacy-ha left behind: {left}"
+
+    request.addfinalizer(stop)
+    return cluster
+
+
 @pytest.fixture
 def legacy_gate_on(legacy_cluster: clusters.Cluster) -> clusters.Cluster:
     if not legacy_cluster.gate_enabled():

@@ -8,8 +8,10 @@ import os
 import sys
 from typing import Iterator
 
-from . import build, cluster, kubelet, scale, teardown
+from . import build, cluster, ha, kubelet, multinode, scale, teardown
 from .eras import ERAS, era
+
+ALL = [*ERAS, *multinode.MODES]  # the eras, and the multi-node mode of the legacy one
 
 
 def main(argv: list[str]) -> int:
@@ -17,8 +19,8 @@ def main(argv: list[str]) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     build_parser = sub.add_parser("build", help="build eras' Kubernetes binaries and the images, side by side")
     build_parser.add_argument("eras", choices=[*ERAS, "all"], nargs="+")
-    up = sub.add_parser("up", help="start an era and print its kubeconfig path")
-    up.add_argument("era", choices=ERAS)
+    up = sub.add_parser("up", help="start an era (or legacy-ha: 3 control planes, 2 workers) and print its kubeconfig path")
+    up.add_argument("era", choices=ALL)
     up.add_argument("--gate", choices=("on", "off"), default="off", help="legacy: EphemeralContainers gate")
     up.add_argument("--nodes", type=int, default=scale.Settings.nodes, help="scale: how many kwok nodes (1-1000)")
     up.add_argument("--delay-ms", type=_pair, default=scale.Settings.delay_ms, metavar="MIN:MAX",
@@ -26,15 +28,17 @@ def main(argv: list[str]) -> int:
     up.add_argument("--max-inflight", type=_pair, default=None, metavar="READS:WRITES",
                     help="scale: kube-apiserver's inflight limits (429 past them); default: its own")
     down = sub.add_parser("down", help="stop an era (or all) and remove its state")
-    down.add_argument("era", choices=[*ERAS, "all"], nargs="?", default="all")
+    down.add_argument("era", choices=[*ALL, "all"], nargs="?", default="all")
     sub.add_parser("status", help="which eras are up")
-    gate = sub.add_parser("gate", help="switch the legacy era's gate")
-    gate.add_argument("era", choices=ERAS)
+    gate = sub.add_parser("gate", help="switch the legacy era's gate (legacy-ha: on every node at once)")
+    gate.add_argument("era", choices=ALL)
     gate.add_argument("state", choices=("on", "off"))
-    sub.add_parser("restart-kubelet", help="restart an era's kubelet").add_argument("era", choices=ERAS)
-    sub.add_parser("env", help="print shell exports for an era").add_argument("era", choices=ERAS)
+    sub.add_parser("restart-kubelet", help="restart an era's kubelet, or a node's: legacy-ha/cp2").add_argument("era")
+    sub.add_parser("inventory", help="print the path of legacy-ha's Ansible inventory").add_argument(
+        "era", choices=list(multinode.MODES))
+    sub.add_parser("env", help="print shell exports for an era").add_argument("era", choices=ALL)
     kubectl = sub.add_parser("kubectl", help="run the era's own kubectl")
-    kubectl.add_argument("era", choices=ERAS)
+    kubectl.add_argument("era", choices=ALL)
     kubectl.add_argument("args", nargs=argparse.REMAINDER)
     options = parser.parse_args(argv)
 
@@ -44,6 +48,12 @@ def main(argv: list[str]) -> int:
         if any(e.simulated for e in chosen_eras):
             for tool in build.TOOLS:
                 build.ensure_tool(tool)
+    elif options.command == "up" and options.era in multinode.MODES:
+        with _stdout_to_stderr():
+            seconds = ha.up(gate=options.gate == "on")
+        print(f"{options.era} ({multinode.CLUSTER.version}, {len(multinode.NODES)} nodes) up in {seconds:.1f} s",
+              file=sys.stderr)
+        print(multinode.CLUSTER.kubeconfig)
     elif options.command == "up":
         chosen = era(options.era)
         # Callers take stdout as the kubeconfig path (KUBECONFIG=$(testbed.sh up ...)), so
@@ -57,9 +67,11 @@ def main(argv: list[str]) -> int:
         print(f"{chosen.name} ({chosen.version}) up in {seconds:.1f} s", file=sys.stderr)
         print(chosen.kubeconfig)
     elif options.command == "down":
-        for name in ERAS if options.era == "all" else [options.era]:
-            forced = teardown.down(ERAS[name])
-            left = teardown.leftovers(ERAS[name])
+        for name in ALL if options.era == "all" else [options.era]:
+            if name in multinode.MODES:
+                forced, left = ha.down(), ha.leftovers()
+            else:
+                forced, left = teardown.down(ERAS[name]), teardown.leftovers(ERAS[name])
             print(f"{name}: down" + (f" ({'; '.join(forced)})" if forced else ""), file=sys.stderr)
             if left:
                 print(f"{name}: LEFT BEHIND: {', '.join(left)}", file=sys.stderr)
@@ -68,15 +80,24 @@ def main(argv: list[str]) -> int:
         for name, chosen in ERAS.items():
             state = "up" if cluster.running(chosen) else "down"
             print(f"{name}\t{chosen.version}\t{state}\t{chosen.kubeconfig if state == 'up' else ''}")
+        for name, mode in multinode.MODES.items():
+            state = "up" if ha.running() else "down"
+            print(f"{name}\t{mode.version}\t{state}\t{mode.kubeconfig if state == 'up' else ''}")
+    elif options.command == "gate" and options.era in multinode.MODES:
+        ha.set_gate(options.state == "on")
     elif options.command == "gate":
         cluster.set_gate(era(options.era), options.state == "on")
+    elif options.command == "restart-kubelet" and "/" in options.era:
+        ha.restart_kubelet(multinode.node(options.era))
     elif options.command == "restart-kubelet":
         kubelet.restart(era(options.era))
+    elif options.command == "inventory":
+        print(multinode.CLUSTER.inventory)
     elif options.command == "env":
-        chosen = era(options.era)
+        chosen = multinode.MODES.get(options.era) or era(options.era)
         print(f"export KUBECONFIG={chosen.kubeconfig}\nexport PATH={chosen.bin_dir}:$PATH")
     elif options.command == "kubectl":
-        chosen = era(options.era)
+        chosen = multinode.MODES.get(options.era) or era(options.era)
         os.execv(str(chosen.bin_dir / "kubectl"), ["kubectl", f"--kubeconfig={chosen.kubeconfig}", *options.args])
     return 0
 

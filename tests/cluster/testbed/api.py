@@ -12,14 +12,16 @@ from .eras import Era
 
 
 def _context(era: Era) -> ssl.SSLContext:
-    pki = era.state_dir / "pki"
+    pki = era.pki_dir
     context = ssl.create_default_context(cafile=str(pki / "ca.crt"))
     context.load_cert_chain(str(pki / "admin.crt"), str(pki / "admin.key"))
     return context
 
 
-def request(era: Era, path: str, timeout: float = 5, method: str = "GET", body: Any = None) -> tuple[int, str]:
-    url = f"https://127.0.0.1:{era.apiserver_port}{path}"
+def request(era: Era, path: str, timeout: float = 5, method: str = "GET", body: Any = None,
+            base: str | None = None) -> tuple[int, str]:
+    """``method`` ``path`` as the admin, from the era's API (``base``: another apiserver of it)."""
+    url = f"{base or era.api_base}{path}"
     data = json.dumps(body).encode() if body is not None else None
     req = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json"} if data else {})
     try:
@@ -29,8 +31,8 @@ def request(era: Era, path: str, timeout: float = 5, method: str = "GET", body: 
         return error.code, error.read().decode()
 
 
-def get_json(era: Era, path: str) -> Any:
-    status, body = request(era, path)
+def get_json(era: Era, path: str, base: str | None = None) -> Any:
+    status, body = request(era, path, base=base)
     if status != 200:
         raise RuntimeError(f"GET {path}: {status} {body[:200]}")
     return json.loads(body)

@@ -11,7 +11,7 @@ from .eras import CLUSTER_DIR, Era
 
 def _write_kubeconfigs(era: Era, pki_dir) -> None:
     pki.write_kubeconfig(era.kubeconfig, era, pki_dir, "admin")
-    pki.write_kubeconfig(era.state_dir / "kubelet.kubeconfig", era, pki_dir, "kubelet")
+    pki.write_kubeconfig(era.kubelet_kubeconfig, era, pki_dir, "kubelet")
     pki.write_kubeconfig(era.state_dir / "controller-manager.kubeconfig", era, pki_dir, "controller-manager")
     pki.write_kubeconfig(era.state_dir / "scheduler.kubeconfig", era, pki_dir, "scheduler")
 
@@ -62,11 +62,11 @@ def up(era: Era, gate: bool = False, settings: "scale.Settings | None" = None) -
         kubelet.start(era)
     control_plane.start_host_process(era, "kube-controller-manager", control_plane.controller_manager_args(era, pki_dir))
     kubelet.wait_node_ready(era)
-    _wait_default_service_account(era)
+    wait_default_service_account(era)
     return time.monotonic() - started
 
 
-def _wait_default_service_account(era: Era) -> None:
+def wait_default_service_account(era: Era) -> None:
     # Pods are rejected until the controller-manager has made the namespace's default ServiceAccount.
     if not processes.wait_for(lambda: api.get_json(era, "/api/v1/namespaces/default/serviceaccounts/default"), 60):
         raise RuntimeError("no default ServiceAccount:\n" + processes.tail(era.state_dir / "log" / "kube-controller-manager.log"))

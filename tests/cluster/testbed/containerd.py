@@ -79,7 +79,7 @@ def start(era: Era) -> None:
     net_d = era.state_dir / "cni" / "net.d"
     net_d.mkdir(parents=True, exist_ok=True)
     (net_d / "10-kubedebug.conflist").write_text(json.dumps(_cni_config(era), indent=2))
-    processes.start(era, "containerd", ["containerd", "--config", str(config)])
+    processes.start(era, "containerd", [*era.enter(), "containerd", "--config", str(config)])
     if not processes.wait_for(lambda: ctr(era, "version").returncode == 0, 30):
         raise RuntimeError("containerd did not start:\n" + processes.tail(era.state_dir / "log" / "containerd.log"))
 
@@ -93,10 +93,11 @@ def image_refs(era: Era) -> set[str]:
     return set(ctr(era, "images", "ls", "-q", check=True).stdout.split())
 
 
-def import_images(era: Era, extra: list[tuple[str, Path]] | None = None) -> None:
-    """Import the test bed's images, and ``extra`` (ref, OCI archive) pairs, unless already there."""
+def import_images(era: Era, extra: list[tuple[str, Path]] | None = None, base: bool = True) -> None:
+    """Import the test bed's images (unless ``base`` is false), and ``extra`` (ref, OCI archive) pairs, unless
+    already there."""
     present = image_refs(era)
-    if set(IMAGES.values()) - present:
+    if base and set(IMAGES.values()) - present:
         subprocess.run([str(CLUSTER_DIR / "images" / "import.sh"), str(era.containerd_socket)], check=True)
     for ref, archive in extra or []:
         if ref not in present:

@@ -31,11 +31,12 @@ def audit_policy(era: Era) -> str:
     return head + "rules:\n" + AUDIT_READS_RULE + rules
 
 
-def start_etcd(era: Era) -> None:
+def start_etcd(era: Era, address: str = "127.0.0.1") -> None:
+    """etcd for the era's apiservers, its clients served on ``address``."""
     if processes.pid_of(era, "etcd"):
         return
     data = era.state_dir / "etcd"
-    url = f"http://127.0.0.1:{era.etcd_port}"
+    url = f"http://{address}:{era.etcd_port}"
     processes.start(era, "etcd", [
         etcd_binary(era), "--name", era.node_name, "--data-dir", str(data),
         "--listen-client-urls", url, "--advertise-client-urls", url,

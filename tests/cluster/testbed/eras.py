@@ -75,6 +75,11 @@ class Era:
         # name (preferred address type Hostname), which resolves to 127.0.0.1.
         return "localhost"
 
+    @property
+    def node_ip(self) -> str | None:
+        """The node's own address when it has one (a node of a multi-node mode); None: 127.0.0.1 by name."""
+        return None
+
     def port(self, suffix: int) -> int:
         return self.port_prefix * 1000 + suffix
 
@@ -88,6 +93,23 @@ class Era:
     @property
     def kubeconfig(self) -> Path:
         return self.state_dir / "admin.kubeconfig"
+
+    @property
+    def pki_dir(self) -> Path:
+        return self.state_dir / "pki"
+
+    @property
+    def api_base(self) -> str:
+        """Where the test bed's own clients reach the era's API from the host."""
+        return f"https://127.0.0.1:{self.apiserver_port}"
+
+    @property
+    def kubelet_kubeconfig(self) -> Path:
+        return self.state_dir / "kubelet.kubeconfig"
+
+    def enter(self) -> list[str]:
+        """The argv prefix that runs a command inside this node's namespaces (none: the host's)."""
+        return []
 
     @property
     def containerd_socket(self) -> Path:

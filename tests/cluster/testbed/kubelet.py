@@ -13,9 +13,9 @@ def config(era: Era, pki: Path, gate: bool | None) -> dict:
     data: dict = {
         "apiVersion": "kubelet.config.k8s.io/v1beta1",
         "kind": "KubeletConfiguration",
-        "address": "127.0.0.1",
+        "address": era.node_ip or "127.0.0.1",
         "port": era.kubelet_port,
-        "healthzBindAddress": "127.0.0.1",
+        "healthzBindAddress": era.node_ip or "127.0.0.1",
         "healthzPort": era.kubelet_healthz_port,
         "readOnlyPort": 0,
         # Listens on 127.0.0.1 only; webhook authorization would add nothing but start-up time.
@@ -86,12 +86,14 @@ def argv(era: Era) -> list[str]:
     args = [
         str(era.bin_dir / "kubelet"),
         f"--config={era.kubelet_config}",
-        f"--kubeconfig={era.state_dir / 'kubelet.kubeconfig'}",
+        f"--kubeconfig={era.kubelet_kubeconfig}",
         f"--hostname-override={era.node_name}",
         f"--root-dir={era.state_dir / 'kubelet'}",
         f"--cert-dir={era.state_dir / 'kubelet' / 'pki'}",
         "--v=1",
     ]
+    if era.node_ip:
+        args.append(f"--node-ip={era.node_ip}")
     if era.minor < 27:
         args += ["--container-runtime=remote", f"--container-runtime-endpoint=unix://{era.containerd_socket}",
                  # Old kubelets garbage-collect any sandbox image but the one named here.
@@ -102,7 +104,7 @@ def argv(era: Era) -> list[str]:
 def start(era: Era) -> None:
     ensure_cgroup_root(era)
     if not processes.pid_of(era, "kubelet"):
-        processes.start(era, "kubelet", argv(era))
+        processes.start(era, "kubelet", [*era.enter(), *argv(era)])
 
 
 def restart(era: Era) -> None:
@@ -112,7 +114,7 @@ def restart(era: Era) -> None:
 
 
 def wait_healthy(era: Era, timeout: float = 60) -> None:
-    if not processes.wait_for(lambda: api.http_ok(f"http://127.0.0.1:{era.kubelet_healthz_port}/healthz"), timeout):
+    if not processes.wait_for(lambda: api.http_ok(f"http://{era.node_ip or '127.0.0.1'}:{era.kubelet_healthz_port}/healthz"), timeout):
         raise RuntimeError("kubelet not healthy:\n" + processes.tail(era.state_dir / "log" / "kubelet.log"))
 
 

@@ -14,12 +14,12 @@ SERVER_SANS = (
 )
 
 
-def _leaves(era: Era) -> list[tuple[str, str, str, str | None]]:
+def _leaves(kubelets: dict[str, str], extra_sans: str) -> list[tuple[str, str, str, str | None]]:
     return [
-        ("apiserver", "/CN=kube-apiserver", "serverAuth", SERVER_SANS),
+        ("apiserver", "/CN=kube-apiserver", "serverAuth", SERVER_SANS + extra_sans),
         ("admin", "/O=system:masters/CN=kubernetes-admin", "clientAuth", None),
         ("apiserver-kubelet-client", "/O=system:masters/CN=kube-apiserver-kubelet-client", "clientAuth", None),
-        ("kubelet", f"/O=system:nodes/CN=system:node:{era.node_name}", "clientAuth", None),
+        *((stem, f"/O=system:nodes/CN=system:node:{node}", "clientAuth", None) for stem, node in kubelets.items()),
         ("controller-manager", "/CN=system:kube-controller-manager", "clientAuth", None),
         ("scheduler", "/CN=system:kube-scheduler", "clientAuth", None),
         # The scale era's kwok writes every node's and pod's status; a system: name keeps its writes
@@ -36,7 +36,9 @@ def _key(path: Path) -> None:
     _openssl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", str(path))
 
 
-def ensure_pki(era: Era) -> Path:
+def ensure_pki(era: Era, kubelets: dict[str, str] | None = None, extra_sans: str = "") -> Path:
+    """The era's CA and leaves; ``kubelets`` maps a certificate's file stem to its node's name (default: one
+    kubelet, ``kubelet``, for the era's node), ``extra_sans`` are more subjectAltNames of the apiserver."""
     pki = era.state_dir / "pki"
     pki.mkdir(parents=True, exist_ok=True)
     ca_key, ca_crt = pki / "ca.key", pki / "ca.crt"
@@ -44,7 +46,7 @@ def ensure_pki(era: Era) -> Path:
         _key(ca_key)
         _openssl("req", "-x509", "-new", "-key", str(ca_key), "-out", str(ca_crt), "-days", "3650",
                  "-subj", f"/CN=kubedebug-testbed-{era.name}-ca")
-    for stem, subject, usage, sans in _leaves(era):
+    for stem, subject, usage, sans in _leaves(kubelets or {"kubelet": era.node_name}, extra_sans):
         crt = pki / f"{stem}.crt"
         if crt.exists():
             continue
@@ -63,15 +65,16 @@ def ensure_pki(era: Era) -> Path:
     return pki
 
 
-def write_kubeconfig(path: Path, era: Era, pki: Path, user: str) -> Path:
-    """A kubeconfig that authenticates with the client certificate named ``user``."""
+def write_kubeconfig(path: Path, era: Era, pki: Path, user: str, server: str | None = None) -> Path:
+    """A kubeconfig that authenticates with the client certificate named ``user``, for ``server`` (default: the
+    era's apiserver on 127.0.0.1)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(f"""apiVersion: v1
 kind: Config
 clusters:
 - name: kubedebug-{era.name}
   cluster:
-    server: https://127.0.0.1:{era.apiserver_port}
+    server: {server or f"https://127.0.0.1:{era.apiserver_port}"}
     certificate-authority: {pki / 'ca.crt'}
 users:
 - name: {user}

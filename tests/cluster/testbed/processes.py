@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import time
@@ -74,7 +75,8 @@ def pids_rooted_under(prefixes: list[Path]) -> list[int]:
     Container processes have their root in a rootfs under containerd's state dir, and
     shims name containerd's socket on their command line; both outlive a killed parent.
     """
-    wanted = [str(p) for p in prefixes]
+    # Whole path components only: legacy's /run/kubedebug-testbed/legacy is not a prefix of legacy-ha's dirs.
+    wanted = [re.compile(re.escape(str(p).rstrip("/")) + r"(/|\s|$)") for p in prefixes]
     found = []
     for entry in os.listdir("/proc"):
         if not entry.isdigit() or int(entry) == os.getpid():
@@ -85,7 +87,7 @@ def pids_rooted_under(prefixes: list[Path]) -> list[int]:
                 cmdline = f.read().replace(b"\0", b" ").decode(errors="replace")
         except OSError:
             continue
-        if any(root.startswith(w) or w in cmdline for w in wanted):
+        if any(w.match(root) or w.search(cmdline) for w in wanted):
             found.append(int(entry))
     return found
 
