@@ -48,7 +48,7 @@ def populated(testbed_current):
 
 
 def _strip(entry: dict) -> dict:
-    return {k: v for k, v in entry.items() if k not in ("status", "logs")}
+    return {k: v for k, v in entry.items() if k not in ("status", "logs", "added_by", "annotation")}
 
 
 def test_view_matches_the_pod_the_api_holds(cluster, populated, audit_of):
