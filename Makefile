@@ -48,9 +48,11 @@ demo:
 test:
 	hack/test.sh
 
-# The long scenarios on the multi-node legacy cluster (testbed.sh up legacy-ha), marked multinode: not in `make test`.
+# The long scenarios on the multi-node legacy cluster (testbed.sh up legacy-ha), marked multinode, not in `make test`:
+# the from-scratch rollout, diagnostics on both workers, feature_gates under faults, its least-privilege Role.
 test-multinode:
-	hack/integration.sh tests/integration/test_feature_gates_multinode.py -m multinode
+	hack/integration.sh tests/integration/test_feature_gates_multinode.py tests/integration/test_feature_gates_faults.py \
+	  tests/integration/test_feature_gates_least_privilege.py -m multinode
 
 # A fresh machine rehearsed: `make demo` and `make test` from a fresh clone with every cache empty,
 # each timed (COLD_CHECK_STEPS="demo test" by default). Run it after changing the test bed, hack/ or

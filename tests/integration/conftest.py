@@ -56,9 +56,11 @@ def legacy_cluster(request: pytest.FixtureRequest) -> clusters.Cluster:
     return _session_cluster(request, "legacy")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def legacy_ha(request: pytest.FixtureRequest) -> clusters.Cluster:
-    """The multi-node legacy cluster (3 control planes behind haproxy, 2 workers), gate off as started."""
+    """The multi-node legacy cluster (3 control planes behind haproxy, 2 workers), gate off as started. Stopped after
+    each module that uses it (a start takes about 30 s): left running, its 5 kubelets and 3 apiservers would take CPU
+    from the rest of the suite."""
     from support import multinode  # imports the test bed's multi-node mode
 
     cluster, started = multinode.start()

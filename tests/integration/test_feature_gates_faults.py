@@ -18,7 +18,7 @@ from support import multinode as mn
 from support.ansible import REPO, environment, playbook_argv
 from support.figures import record
 
-pytestmark = pytest.mark.legacy
+pytestmark = [pytest.mark.legacy, pytest.mark.multinode]  # make test-multinode (CI time: see docs/feature-gates.md)
 
 NODE_PLAYBOOK = REPO / "tests" / "integration" / "playbooks" / "feature_gates_node.yml"
 GATE = b"--feature-gates=EphemeralContainers=true"

@@ -22,7 +22,7 @@ from support.ephemeral import service_account_token
 from support.figures import record
 from support.rbac import EXAMPLES, bind, example_rules, permissions, without
 
-pytestmark = pytest.mark.legacy
+pytestmark = [pytest.mark.legacy, pytest.mark.multinode]  # make test-multinode (CI time: see docs/feature-gates.md)
 
 NODE_PLAYBOOK = REPO / "tests" / "integration" / "playbooks" / "feature_gates_node.yml"
 EXAMPLE = "feature-gates-rbac.yaml"
