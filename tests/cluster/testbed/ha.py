@@ -91,8 +91,10 @@ def up(gate: bool = False) -> float:
     for node in NODES:
         kubelet.start(node)
     control_plane.wait_apiserver(CLUSTER, timeout=180)
+    # --port=0: the 1.21 controller-manager also serves plain HTTP on 0.0.0.0:10252 unless told not to, which the
+    # legacy era's controller-manager holds when both run.
     control_plane.start_host_process(CLUSTER, "kube-controller-manager",
-                                     control_plane.controller_manager_args(CLUSTER, cluster_pki))
+                                     _flags(control_plane.controller_manager_args(CLUSTER, cluster_pki), port="0"))
     wait_healthy(180)
     cluster.wait_default_service_account(CLUSTER)
     inventory.write()
@@ -129,7 +131,7 @@ def wait_healthy(timeout: float = 120) -> None:
 
 def running() -> bool:
     return (all(processes.pid_of(n, "kubelet") for n in NODES) and processes.pid_of(CLUSTER, "haproxy") is not None
-            and _lb_ready())
+            and processes.pid_of(CLUSTER, "kube-controller-manager") is not None and _lb_ready())
 
 
 def _lb_ready() -> bool:
