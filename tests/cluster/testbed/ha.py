@@ -91,6 +91,7 @@ def up(gate: bool = False) -> float:
     for node in NODES:
         kubelet.start(node)
     control_plane.wait_apiserver(CLUSTER, timeout=180)
+    # Its args turn off 1.21's plain-HTTP port 10252, which the legacy era's controller-manager would hold too.
     control_plane.start_host_process(CLUSTER, "kube-controller-manager",
                                      control_plane.controller_manager_args(CLUSTER, cluster_pki))
     wait_healthy(180)
@@ -129,7 +130,7 @@ def wait_healthy(timeout: float = 120) -> None:
 
 def running() -> bool:
     return (all(processes.pid_of(n, "kubelet") for n in NODES) and processes.pid_of(CLUSTER, "haproxy") is not None
-            and _lb_ready())
+            and processes.pid_of(CLUSTER, "kube-controller-manager") is not None and _lb_ready())
 
 
 def _lb_ready() -> bool:

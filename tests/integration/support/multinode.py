@@ -31,7 +31,11 @@ def start() -> tuple[clusters.Cluster, bool]:
     started = False
     if not ha.running():
         ha.down()  # leftovers of an earlier, killed run
-        seconds = ha.up()
+        try:
+            seconds = ha.up()
+        except BaseException:
+            ha.down()  # a cluster that did not come up is not left running for the rest of the suite
+            raise
         print(f"\nlegacy-ha up in {seconds:.1f} s")  # noqa: T201  (the warm start time, shown with -s)
         started = True
     return clusters.Cluster(CLUSTER.name, CLUSTER.kubeconfig, CLUSTER), started
