@@ -41,7 +41,7 @@ def _inject(cluster, ns, token, tmp_path, run_id):
     by_name = run_module(EC, {**task, "pod": "web", "run_id": f"{run_id}-name"})
     if by_name.get("failed") or by_name.get("warnings"):
         return by_name
-    return run_module(EC, {**task, "label_selector": "app=web", "run_id": f"{run_id}-label"})
+    return run_module(EC, {**task, "label_selectors": ["app=web"], "run_id": f"{run_id}-label"})
 
 
 def _inspect(cluster, ns, token, tmp_path, _run_id):
