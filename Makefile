@@ -49,7 +49,8 @@ test:
 	hack/test.sh
 
 # The long scenarios on the multi-node legacy cluster (testbed.sh up legacy-ha), marked multinode, not in `make test`:
-# the from-scratch rollout, diagnostics on both workers, feature_gates under faults, its least-privilege Role.
+# the rollout with a crash on the second control plane, the from-scratch rollout, diagnostics on both workers,
+# feature_gates under faults, its least-privilege Role (about 45 min). `make test` runs a smoke of the cluster.
 test-multinode:
 	hack/integration.sh tests/integration/test_feature_gates_multinode.py tests/integration/test_feature_gates_faults.py \
 	  tests/integration/test_feature_gates_least_privilege.py -m multinode

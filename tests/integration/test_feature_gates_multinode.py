@@ -6,8 +6,8 @@ its own address; haproxy in front of the apiservers. The playbook runs with the 
 exactly as an operator would run it. Every scenario starts from the gate-off state (no flag, no featureGates key, as on
 a stock 1.21 cluster) and leaves the cluster in it.
 
-What runs in `make test`: the rollout, a second run, the removal (one scenario), and a crashing flag on the second
-control-plane node. The diagnostics scenario is marked multinode (`make test-multinode`).
+Every scenario here runs with `make test-multinode` (about 15 min each, too long for CI's budget); `make test` runs a
+smoke of the bed itself (tests/integration/test_testbed_multinode.py).
 """
 
 from __future__ import annotations
@@ -198,6 +198,7 @@ def test_rollout_in_order_with_the_api_up_then_a_second_run_then_removal_byte_fo
     assert enable_probe["failed"] == 0 and remove_probe["failed"] == 0, (enable_probe, remove_probe)
 
 
+@pytest.mark.multinode
 def test_a_crash_on_the_second_control_plane_is_rolled_back_then_the_rollout_completes_and_is_removed(ha_off, tmp_path, ha_namespace):
     """Must show, in one pass (the part that runs in `make test`): the second control-plane node's apiserver gets a
     flag it dies of - that node gets its exact previous manifest back, the third node is never touched, the run fails
