@@ -27,16 +27,21 @@ def _connection(cluster, token: str, tmp_path) -> dict:
 @pytest.fixture
 def web(cluster, ns):
     """Pod web, already carrying an ephemeral container whose logs the info workflow reads."""
-    create_and_wait(cluster.core(), ns, tools_pod("web"))
+    create_and_wait(cluster.core(), ns, tools_pod("web", labels={"app": "web"}))
     assert not run_ec(cluster, {"namespace": ns, "pod": "web", "name": "earlier", "image": TOOLS,
                                 "command": ["echo", "earlier"], "wait": True, "wait_for": "terminated"}).get("failed")
     return "web"
 
 
 def _inject(cluster, ns, token, tmp_path, run_id):
-    return run_module(EC, {**_connection(cluster, token, tmp_path), "namespace": ns, "pod": "web", "image": TOOLS,
-                           "command": ["sh", "-c", "echo least-privilege"], "run_id": run_id, "wait": True,
-                           "wait_for": "terminated", "wait_timeout": 60, "logs": True})
+    """The two ways users choose pods: by name (a GET) and by label (a LIST); the first failure counts."""
+    task = {**_connection(cluster, token, tmp_path), "namespace": ns, "image": TOOLS,
+            "command": ["sh", "-c", "echo least-privilege"], "wait": True, "wait_for": "terminated",
+            "wait_timeout": 60, "logs": True}
+    by_name = run_module(EC, {**task, "pod": "web", "run_id": f"{run_id}-name"})
+    if by_name.get("failed") or by_name.get("warnings"):
+        return by_name
+    return run_module(EC, {**task, "label_selector": "app=web", "run_id": f"{run_id}-label"})
 
 
 def _inspect(cluster, ns, token, tmp_path, _run_id):

@@ -102,6 +102,9 @@ def controller_manager_args(era: Era, pki: Path) -> list[str]:
         f"--root-ca-file={pki / 'ca.crt'}",
         "--use-service-account-credentials=true",
         "--leader-elect=false",
+        # Up to 1.23 it also serves plain HTTP on 0.0.0.0:10252 unless told not to: two 1.21 control
+        # planes at once (legacy and legacy-ha) would fight for that port.
+        *(["--port=0"] if era.minor < 24 else []),
     ]
 
 
