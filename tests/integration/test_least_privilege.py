@@ -34,9 +34,15 @@ def web(cluster, ns):
 
 
 def _inject(cluster, ns, token, tmp_path, run_id):
-    return run_module(EC, {**_connection(cluster, token, tmp_path), "namespace": ns, "pod": "web", "image": TOOLS,
-                           "command": ["sh", "-c", "echo least-privilege"], "run_id": run_id, "wait": True,
-                           "wait_for": "terminated", "wait_timeout": 60, "logs": True})
+    """The pod by name (get, then watch from that read), then by label (list, then watch): together they
+    use every rule of the example; the first failure or warning is the result."""
+    common = {**_connection(cluster, token, tmp_path), "namespace": ns, "image": TOOLS,
+              "command": ["sh", "-c", "echo least-privilege"], "wait": True, "wait_for": "terminated",
+              "wait_timeout": 60, "logs": True}
+    by_name = run_module(EC, {**common, "pod": "web", "run_id": run_id})
+    if by_name.get("failed") or by_name.get("warnings"):
+        return by_name
+    return run_module(EC, {**common, "label_selectors": ["app=web"], "run_id": run_id + "-by-label"})
 
 
 def _inspect(cluster, ns, token, tmp_path, _run_id):
