@@ -17,7 +17,7 @@ import typing as t
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._diagnostics import html_report, outcomes, plan, report, retention
-from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates import kubeadm, kubelet, layout, manifest, mirror_pod, version
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates import canary, ha, kubeadm, kubelet, layout, manifest, mirror_pod, version
 from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils import _role_variables
 from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._filter import as_filter
 
@@ -32,6 +32,8 @@ OPERATIONS: dict[str, t.Callable[..., t.Any]] = {
     "diagnostics.report_md": report.report_markdown,
     "diagnostics.retention": retention.runs_to_remove,
     "diagnostics.summary": report.summary,
+    "feature_gates.canary_compare": canary.compare,
+    "feature_gates.canary_restarts": canary.restarts,
     "feature_gates.decisions": version.decisions,
     "feature_gates.kubeadm_config": kubeadm.cluster_configuration_gates,
     "feature_gates.kubeadm_manifest_gates": kubeadm.manifest_gates,
@@ -39,6 +41,7 @@ OPERATIONS: dict[str, t.Callable[..., t.Any]] = {
     "feature_gates.kubelet_config": kubelet.config_edit,
     "feature_gates.kubelet_plan": kubelet.plan,
     "feature_gates.layout": layout.detect,
+    "feature_gates.lb_report": ha.report,
     "feature_gates.manifest_edit": manifest.edit,
     "feature_gates.manifest_info": manifest.inspect,
     "feature_gates.mirror_pod": mirror_pod.identity,
