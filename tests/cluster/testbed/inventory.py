@@ -45,6 +45,8 @@ def document() -> dict:
                 "feature_gates_kubelet_env_files": [],
                 "feature_gates_validate_certs": False,
                 "feature_gates_verify_kubelet_configz": True,
+                # What haproxy checks (loadbalancer.py), for the preflight's load balancer warning.
+                "feature_gates_lb_health_check": "readyz",
                 # This cluster answers fast; the role's defaults (5 s checks, 10 s settling) suit slower ones.
                 "feature_gates_wait_delay": 2,
                 "feature_gates_settle_seconds": 3,
