@@ -8,9 +8,7 @@ the kubelet restarts it, which is what the canary sees after a gate change that 
 
 from __future__ import annotations
 
-import json
 import threading
-from pathlib import Path
 
 import pytest
 
@@ -22,23 +20,13 @@ from test_feature_gates_multinode import ha_namespace, ha_off, pinned  # noqa: F
 pytestmark = pytest.mark.legacy
 
 
-def worker_inventory(path: Path, node: mn.topology.Node) -> Path:
-    """The generated inventory with the worker ``node`` as its only host."""
-    document = json.loads(mn.CLUSTER.inventory.read_text())
-    groups = document["all"]["children"]
-    groups["kube_node"]["hosts"] = {node.node_name: groups["kube_node"]["hosts"][node.node_name]}
-    groups["kube_control_plane"]["hosts"] = {}
-    path.write_text(json.dumps(document, indent=2))
-    return path
-
-
 def test_a_pod_restarting_after_the_kubelet_change_stops_the_rollout(ha_off, ha_namespace, tmp_path):
     cluster = ha_off
     w1 = mn.WORKERS[0]
     core = cluster.core()
     create_and_wait(core, ha_namespace, pinned(tools_pod("app-w1"), w1))
     container_id = core.read_namespaced_pod("app-w1", ha_namespace).status.container_statuses[0].container_id
-    inventory = worker_inventory(tmp_path / "inventory.json", w1)
+    inventory = mn.inventory_of(tmp_path / "inventory.json", w1)
 
     run_result = {}
 

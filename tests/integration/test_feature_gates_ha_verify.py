@@ -9,25 +9,14 @@ discovery through feature_gates_kubeconfig then always sees the gate off and rol
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from support import multinode as mn
 from testbed import loadbalancer
-from test_feature_gates_multinode import SUBRESOURCE, apiserver_manifest, gate_off_everywhere, ha_off  # noqa: F401
+from test_feature_gates_multinode import SUBRESOURCE, apiserver_manifest, ha_off  # noqa: F401  (ha_off: the fixture)
 
 pytestmark = pytest.mark.legacy
-
-
-def one_control_plane_inventory(path: Path, node: mn.topology.Node) -> Path:
-    """The generated inventory with ``node`` as its only host (so the run changes that node alone)."""
-    document = json.loads(mn.CLUSTER.inventory.read_text())
-    groups = document["all"]["children"]
-    groups["kube_control_plane"]["hosts"] = {node.node_name: groups["kube_control_plane"]["hosts"][node.node_name]}
-    groups["kube_node"]["hosts"] = {}
-    path.write_text(json.dumps(document, indent=2))
-    return path
 
 
 def served_through_the_balancer(cluster) -> bool:
@@ -40,7 +29,7 @@ def test_the_changed_apiserver_is_verified_directly_while_the_balancer_answers_f
     cp1, cp2, cp3 = mn.CONTROL_PLANE
     admin = cp2.kubeconfig.read_text()
     assert f"server: {mn.CLUSTER.lb_url_for_nodes}" in admin, "the bed's admin.conf must name the load balancer"
-    inventory = one_control_plane_inventory(tmp_path / "inventory.json", cp2)
+    inventory = mn.inventory_of(tmp_path / "inventory.json", cp2)
 
     loadbalancer.command(f"set server apiservers/{cp2.node_name} state maint")
     try:

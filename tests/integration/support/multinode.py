@@ -99,6 +99,16 @@ def inventory_with(path: Path, host_vars: dict[str, dict]) -> Path:
     return path
 
 
+def inventory_of(path: Path, *nodes: topology.Node) -> Path:
+    """The generated inventory with only ``nodes`` as hosts (in their groups), written to ``path``."""
+    document = json.loads(CLUSTER.inventory.read_text())
+    wanted = {node.node_name for node in nodes}
+    for group in document["all"]["children"].values():
+        group["hosts"] = {host: values for host, values in group["hosts"].items() if host in wanted}
+    path.write_text(json.dumps(document, indent=2))
+    return path
+
+
 def _context() -> ssl.SSLContext:
     context = ssl.create_default_context(cafile=str(CLUSTER.pki_dir / "ca.crt"))
     context.load_cert_chain(str(CLUSTER.pki_dir / "admin.crt"), str(CLUSTER.pki_dir / "admin.key"))
