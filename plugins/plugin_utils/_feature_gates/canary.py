@@ -55,8 +55,8 @@ def compare(before: dict[str, dict[str, t.Any]], after_text: str, expected: t.Se
         grown = {name: (then["restarts"].get(name, 0), count) for name, count in now["restarts"].items()
                  if count > then["restarts"].get(name, 0)}
         if grown:
-            line = "%s (%s)" % (now["pod"], ", ".join("container %s restarts %d -> %d" % (name, old, new)
-                                                     for name, (old, new) in sorted(grown.items())))
+            counts = ["container %s restarts %d -> %d" % (name, old, new) for name, (old, new) in sorted(grown.items())]
+            line = "%s (%s)" % (now["pod"], ", ".join(counts))
             (known if now["pod"] in expected else restarted).append(line)
     message = ""
     if restarted:
