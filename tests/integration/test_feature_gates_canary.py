@@ -15,7 +15,7 @@ import pytest
 from support import multinode as mn
 from support.pods import create_and_wait, tools_pod
 from testbed import containerd, processes
-from test_feature_gates_multinode import ha_namespace, ha_off, pinned  # noqa: F401  (fixtures)
+from test_feature_gates_multinode import pinned
 
 pytestmark = pytest.mark.legacy
 

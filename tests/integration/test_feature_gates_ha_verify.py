@@ -14,7 +14,7 @@ import pytest
 
 from support import multinode as mn
 from testbed import loadbalancer
-from test_feature_gates_multinode import SUBRESOURCE, apiserver_manifest, ha_off  # noqa: F401  (ha_off: the fixture)
+from test_feature_gates_multinode import SUBRESOURCE, apiserver_manifest
 
 pytestmark = pytest.mark.legacy
 

@@ -17,7 +17,6 @@ import pytest
 from support import multinode as mn
 from support.figures import record
 from testbed import build, loadbalancer, processes, static_pods
-from test_feature_gates_multinode import ha_off  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.legacy
 

@@ -52,6 +52,13 @@ def all_files() -> list[Path]:
     return [path for node in NODES for path in node_files(node)]
 
 
+def gate_off_everywhere() -> bool:
+    """No gate in any file the role edits, and no apiserver serving the subresource: a stock 1.21 cluster."""
+    files_off = all(b"--feature-gates" not in path.read_bytes() and b"featureGates" not in path.read_bytes()
+                    for path in all_files())
+    return files_off and not any(ha.gate_served(node) for node in CONTROL_PLANE)
+
+
 def snapshot() -> dict[Path, bytes]:
     return {path: path.read_bytes() for path in all_files()}
 
