@@ -33,9 +33,13 @@ def write_apiserver(node: mn.topology.Node, *extra: str) -> None:
 
 
 def swap(node: mn.topology.Node, *extra: str, timeout: float = 180) -> None:
-    """Write ``node``'s apiserver manifest with ``extra`` flags and wait until the old pod went and the new one is
-    ready (its /readyz asked directly)."""
+    """Write ``node``'s apiserver manifest with ``extra`` flags and, when that changed it, wait until the old pod went
+    and the new one is ready (its /readyz asked directly) and back in haproxy's rotation."""
+    manifest = node.manifests_dir / "kube-apiserver.yaml"
+    before = manifest.read_bytes()
     write_apiserver(node, *extra)
+    if manifest.read_bytes() == before:
+        return
     went = processes.wait_for(lambda: not mn.ha.apiservers_ready()[node.node_name], 60, interval=0.2)
     assert went, f"{node.node_name}'s apiserver never went down after the manifest changed"
     assert processes.wait_for(lambda: mn.ha.apiservers_ready()[node.node_name], timeout, interval=0.5)
