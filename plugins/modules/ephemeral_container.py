@@ -648,11 +648,11 @@ feature_gate_off:
   sample: true
 """
 
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._errors import KubedebugError
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._inject import Injector
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._module import KubedebugModule
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._options import argument_spec
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._plan import early_problems
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._core.errors import KubedebugError
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._inject.inject import Injector
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._inject.plan import early_problems
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._module.base import KubedebugModule
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._spec.options import argument_spec
 
 
 def main() -> None:

@@ -184,12 +184,12 @@ server_version:
   type: str
 """
 
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils import _cleanup
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._errors import KubedebugError
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._module import KubedebugModule
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._option_checks import option_problems
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._options import CLEANUP_OPTIONS, argument_spec
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._recycle import criterion_problems
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._cleanup import cleanup as _cleanup
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._cleanup.recycle import criterion_problems
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._core.errors import KubedebugError
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._module.base import KubedebugModule
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._spec.checks import option_problems
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._spec.options import CLEANUP_OPTIONS, argument_spec
 
 
 def main() -> None:

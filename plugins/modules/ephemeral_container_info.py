@@ -215,26 +215,32 @@ missing_permission:
 
 import typing as t
 
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils import _audit, _logs, _pods, _wait
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._errors import KubedebugError
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._module import KubedebugModule
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._option_checks import option_problems
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._options import LOG_OPTIONS, Option, argument_spec
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._subresource import ephemeral_containers
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api import field_managers as _field_managers
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api import pod as _pod
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api import status as _status
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api.pod import ephemeral_containers
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._cluster import logs as _logs
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._cluster import pods as _pods
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._core import concurrency as _concurrency
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._core.errors import KubedebugError
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._core.option import Option
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._module.base import KubedebugModule
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._spec.checks import option_problems
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._spec.options import LOG_OPTIONS, argument_spec
 
 
 def describe_pod(pod: t.Mapping[str, t.Any], name: t.Optional[str]) -> t.Dict[str, t.Any]:
     """One pod's entry: its ephemeral containers, each spec merged with its status."""
-    namespace, pod_name = _pods.key(pod)
+    namespace, pod_name = _pod.key(pod)
     specs = ephemeral_containers(pod)
-    writers = _audit.writers(pod)
-    records = _audit.records(pod)
+    writers = _field_managers.writers(pod)
+    records = _field_managers.records(pod)
     containers = []
     for spec in specs:
         if name is not None and spec.get("name") != name:
             continue
         entry = dict(spec)
-        entry["status"] = _wait.summarize(_wait.container_status(pod, spec.get("name", "")))
+        entry["status"] = _status.summarize(_status.container_status(pod, spec.get("name", "")))
         entry["logs"] = None
         entry["added_by"] = writers.get(spec.get("name", ""))
         entry["annotation"] = records.get(spec.get("name", ""))
@@ -269,11 +275,11 @@ def main() -> None:
             found = _pods.select_pods(api_client, selection)
     except KubedebugError as exc:
         wrapper.fail(exc)
-    pods = [describe_pod(pod, params.get("name")) for pod in sorted(found, key=_pods.key)]
+    pods = [describe_pod(pod, params.get("name")) for pod in sorted(found, key=_pod.key)]
     if params.get("logs"):
         wanted = [(pod, container) for pod in pods for container in pod["ephemeral_containers"]]
         # Read side by side, like ephemeral_container's default max_concurrency.
-        answers = _pods.run_bounded(
+        answers = _concurrency.run_bounded(
             lambda item: _logs.try_read_logs(api_client, item[0]["namespace"], item[0]["pod"], item[1]["name"], params.get("logs_tail_lines")),
             wanted, LOG_CONCURRENCY)
         for (pod, container), (text, problem) in zip(wanted, answers):

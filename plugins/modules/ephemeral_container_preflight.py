@@ -262,12 +262,12 @@ pods_unknown_reason:
   type: str
 """
 
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils import _preflight
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._audit import field_manager_problems
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._errors import KubedebugError
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._module import KubedebugModule
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._option_checks import option_problems
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._options import AUDIT_OPTIONS, argument_spec
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api.field_managers import field_manager_problems
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._core.errors import KubedebugError
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._module.base import KubedebugModule
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._preflight import preflight as _preflight
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._spec.checks import option_problems
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._spec.options import AUDIT_OPTIONS, argument_spec
 
 OPTIONS = tuple(option for option in AUDIT_OPTIONS if option.name == "field_manager")
 

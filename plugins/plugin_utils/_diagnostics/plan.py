@@ -20,8 +20,8 @@ import typing as t
 
 # The modules' own profile list and container-name rule (a DNS-1123 label, ValidateDNS1123Label), so the plan
 # refuses exactly what ephemeral_container would.
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils import _naming
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._profiles import PROFILES
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api import names as _names
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._spec.profiles import PROFILES
 from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._diagnostics.common import DiagnosticsError
 
 _PLACEHOLDER = re.compile(r"^\{([a-z_][a-z0-9_]*)\}$")
@@ -42,7 +42,7 @@ def run_id_problems(run_id: t.Any) -> list[str]:
     """A run id becomes part of container names and a directory name: a lower-case DNS label."""
     if not isinstance(run_id, str) or not run_id:
         return ["diagnostics_run_id must be a non-empty string"]
-    if not _naming.DNS1123_LABEL_RE.match(run_id):
+    if not _names.DNS1123_LABEL_RE.match(run_id):
         return [
             "diagnostics_run_id {0!r} must be lower-case letters, digits and '-', starting and ending with a letter or "
             "digit (it becomes part of container names, which are DNS labels), e.g. 20261123t140501z".format(run_id)
@@ -131,11 +131,11 @@ def _group_problems(group: t.Any, index: int, recipes: t.Mapping[str, t.Any], ru
         problems.append("{0}: profile {1!r} is not one of {2}".format(where, profile, ", ".join(PROFILES)))
     stem = group.get("container_name_stem") or recipe.get("stem") or recipe_name.replace("_", "-")
     name = "{0}-{1}".format(stem, run_id)
-    if not _naming.DNS1123_LABEL_RE.match(stem):
+    if not _names.DNS1123_LABEL_RE.match(stem):
         problems.append("{0}: container name stem {1!r} must be a lower-case DNS label".format(where, stem))
-    elif len(name) > _naming.DNS1123_LABEL_MAX:
+    elif len(name) > _names.DNS1123_LABEL_MAX:
         problems.append("{0}: container name {1!r} is longer than {2} characters; shorten the run id or the stem".format(
-            where, name, _naming.DNS1123_LABEL_MAX))
+            where, name, _names.DNS1123_LABEL_MAX))
     return problems
 
 
