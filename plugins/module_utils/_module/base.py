@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""The base both modules share: connection options injected into the argument spec, the library
+"""The AnsibleModule every module wraps: connection options injected into the argument spec, the library
 checks, kubeconfig secrets hidden, one way to fail (message + API status + library versions), and
 the first steps of every run (client, server discovery, pod selection)."""
 
