@@ -12,10 +12,9 @@ import copy
 import typing as t
 
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api.fields import (
+    DEFAULTED_FIELDS,
     PLAIN_BOOLS,
     PLAIN_MOUNT_BOOLS,
-    TERMINATION_MESSAGE_PATH_DEFAULT,
-    TERMINATION_MESSAGE_POLICY_DEFAULT,
     drop_false,
     prune,
 )
@@ -32,10 +31,9 @@ def apply_server_defaults(container: Container) -> Container:
     result = copy.deepcopy(container)
     if not result.get("imagePullPolicy"):
         result["imagePullPolicy"] = default_pull_policy(result.get("image") or "")
-    if not result.get("terminationMessagePath"):
-        result["terminationMessagePath"] = TERMINATION_MESSAGE_PATH_DEFAULT
-    if not result.get("terminationMessagePolicy"):
-        result["terminationMessagePolicy"] = TERMINATION_MESSAGE_POLICY_DEFAULT
+    for field in DEFAULTED_FIELDS:
+        if not result.get(field.name):
+            result[field.name] = field.server_default
     for env in result.get("env") or []:
         field_ref = ((env or {}).get("valueFrom") or {}).get("fieldRef")
         if isinstance(field_ref, dict) and not field_ref.get("apiVersion"):

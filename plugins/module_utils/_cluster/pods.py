@@ -23,16 +23,18 @@ from ansible_collections.kubedebug.ephemeral.plugins.module_utils._core.errors i
     Operation,
     translate,
 )
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._core.option import Option, argument_spec
 
 
-# Option specs shared by both modules (documented in the pods doc fragment).
-POD_SELECTION_ARG_SPEC: t.Dict[str, t.Any] = {
-    "namespace": {"type": "str", "default": "default"},
-    "pod": {"type": "str"},
-    "label_selectors": {"type": "list", "elements": "str", "default": []},
-    "field_selectors": {"type": "list", "elements": "str", "default": []},
-    "all_namespaces": {"type": "bool", "default": False},
-}
+# Which pods a task works on, shared by every module (documented in the pods doc fragment).
+SELECTION_OPTIONS: t.Tuple[Option, ...] = (
+    Option("namespace", {"type": "str", "default": "default"}),
+    Option("pod", {"type": "str"}),
+    Option("label_selectors", {"type": "list", "elements": "str", "default": []}),
+    Option("field_selectors", {"type": "list", "elements": "str", "default": []}),
+    Option("all_namespaces", {"type": "bool", "default": False}),
+)
+POD_SELECTION_ARG_SPEC: t.Dict[str, t.Any] = argument_spec(SELECTION_OPTIONS)
 
 _LIST_PAGE = 500
 

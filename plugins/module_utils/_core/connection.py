@@ -22,6 +22,7 @@ from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._core import rest as _rest
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._core.errors import KubedebugError
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._core.option import Option, argument_spec
 
 try:
     import kubernetes
@@ -50,30 +51,34 @@ def _env(*names: str) -> t.Tuple[t.Any, t.List[str]]:
     return (env_fallback, ["K8S_AUTH_" + n for n in names])
 
 
-PROXY_HEADERS_SPEC: t.Dict[str, t.Any] = {
-    "proxy_basic_auth": {"type": "str", "no_log": True},
-    "basic_auth": {"type": "str", "no_log": True},
-    "user_agent": {"type": "str"},
-}
+PROXY_HEADER_OPTIONS: t.Tuple[Option, ...] = (
+    Option("proxy_basic_auth", {"type": "str", "no_log": True}),
+    Option("basic_auth", {"type": "str", "no_log": True}),
+    Option("user_agent", {"type": "str"}),
+)
+PROXY_HEADERS_SPEC: t.Dict[str, t.Any] = argument_spec(PROXY_HEADER_OPTIONS)
 
-CONNECTION_ARG_SPEC: t.Dict[str, t.Any] = {
-    "kubeconfig": {"type": "raw", "fallback": _env("KUBECONFIG")},
-    "context": {"type": "str", "fallback": _env("CONTEXT")},
-    "host": {"type": "str", "fallback": _env("HOST")},
-    "api_key": {"type": "str", "no_log": True, "fallback": _env("API_KEY")},
-    "username": {"type": "str", "fallback": _env("USERNAME")},
-    "password": {"type": "str", "no_log": True, "fallback": _env("PASSWORD")},
-    "validate_certs": {"type": "bool", "aliases": ["verify_ssl"], "fallback": _env("VALIDATE_CERTS", "VERIFY_SSL")},
-    "ca_cert": {"type": "path", "aliases": ["ssl_ca_cert"], "fallback": _env("CA_CERT", "SSL_CA_CERT")},
-    "client_cert": {"type": "path", "aliases": ["cert_file"], "fallback": _env("CLIENT_CERT", "CERT_FILE")},
-    "client_key": {"type": "path", "aliases": ["key_file"], "no_log": True, "fallback": _env("CLIENT_KEY", "KEY_FILE")},
-    "proxy": {"type": "str", "fallback": _env("PROXY")},
-    "no_proxy": {"type": "str", "fallback": _env("NO_PROXY")},
-    "proxy_headers": {"type": "dict", "options": PROXY_HEADERS_SPEC},
-    "persist_config": {"type": "bool", "fallback": _env("PERSIST_CONFIG")},
-    "impersonate_user": {"type": "str", "fallback": _env("IMPERSONATE_USER")},
-    "impersonate_groups": {"type": "list", "elements": "str", "fallback": _env("IMPERSONATE_GROUPS")},
-}
+# kubernetes.core's names and K8S_AUTH_* variables, as option records like every other table.
+CONNECTION_OPTIONS: t.Tuple[Option, ...] = (
+    Option("kubeconfig", {"type": "raw", "fallback": _env("KUBECONFIG")}),
+    Option("context", {"type": "str", "fallback": _env("CONTEXT")}),
+    Option("host", {"type": "str", "fallback": _env("HOST")}),
+    Option("api_key", {"type": "str", "no_log": True, "fallback": _env("API_KEY")}),
+    Option("username", {"type": "str", "fallback": _env("USERNAME")}),
+    Option("password", {"type": "str", "no_log": True, "fallback": _env("PASSWORD")}),
+    Option("validate_certs", {"type": "bool", "aliases": ["verify_ssl"], "fallback": _env("VALIDATE_CERTS", "VERIFY_SSL")}),
+    Option("ca_cert", {"type": "path", "aliases": ["ssl_ca_cert"], "fallback": _env("CA_CERT", "SSL_CA_CERT")}),
+    Option("client_cert", {"type": "path", "aliases": ["cert_file"], "fallback": _env("CLIENT_CERT", "CERT_FILE")}),
+    Option("client_key", {"type": "path", "aliases": ["key_file"], "no_log": True, "fallback": _env("CLIENT_KEY", "KEY_FILE")}),
+    Option("proxy", {"type": "str", "fallback": _env("PROXY")}),
+    Option("no_proxy", {"type": "str", "fallback": _env("NO_PROXY")}),
+    Option("proxy_headers", {"type": "dict"}, suboptions=PROXY_HEADER_OPTIONS),
+    Option("persist_config", {"type": "bool", "fallback": _env("PERSIST_CONFIG")}),
+    Option("impersonate_user", {"type": "str", "fallback": _env("IMPERSONATE_USER")}),
+    Option("impersonate_groups", {"type": "list", "elements": "str", "fallback": _env("IMPERSONATE_GROUPS")}),
+)
+
+CONNECTION_ARG_SPEC: t.Dict[str, t.Any] = argument_spec(CONNECTION_OPTIONS)
 
 # kubeconfig dict keys whose values are secrets (kubernetes.core extract_sensitive_values_from_kubeconfig).
 _KUBECONFIG_SECRET_KEYS = frozenset(

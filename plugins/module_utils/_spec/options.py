@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import typing as t
 
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api.fields import MOUNT_PROPAGATIONS, PULL_POLICIES
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api.fields import CONTAINER_FIELD, MOUNT_FIELD
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._core import option as _option
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._core.option import Option
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._spec.profiles import PROFILES
 
@@ -25,30 +26,30 @@ def _list_of(elements: str) -> t.Dict[str, t.Any]:
 
 
 MOUNT_OPTIONS: t.Tuple[Option, ...] = (
-    Option("name", _str(required=True), "name"),
-    Option("mount_path", _str(required=True), "mountPath"),
-    Option("read_only", dict(type="bool", default=False), "readOnly"),
-    Option("mount_propagation", _str(choices=list(MOUNT_PROPAGATIONS)), "mountPropagation"),
+    Option("name", _str(required=True), MOUNT_FIELD["name"]),
+    Option("mount_path", _str(required=True), MOUNT_FIELD["mountPath"]),
+    Option("read_only", dict(type="bool", default=False), MOUNT_FIELD["readOnly"]),
+    Option("mount_propagation", _str(), MOUNT_FIELD["mountPropagation"]),
     # Not allowed for ephemeral containers; accepted only so validation can refuse them by name.
-    Option("sub_path", _str(), "subPath"),
-    Option("sub_path_expr", _str(), "subPathExpr"),
+    Option("sub_path", _str(), MOUNT_FIELD["subPath"]),
+    Option("sub_path_expr", _str(), MOUNT_FIELD["subPathExpr"]),
 )
 
 # Copied into the container as they are (after their option's type checks), in this order.
 CONTAINER_OPTIONS: t.Tuple[Option, ...] = (
-    Option("name", _str(), "name", unset_means="a name is derived from the spec"),
-    Option("image", _str(required=True), "image"),
-    Option("command", _list_of("str"), "command", unset_means="the image's own entrypoint runs"),
-    Option("args", _list_of("str"), "args", unset_means="the image's default arguments (CMD) are used"),
-    Option("env", _list_of("dict"), "env", unset_means="no environment variables are added"),
-    Option("env_from", _list_of("dict"), "envFrom", unset_means="no environment sources are added"),
-    Option("working_dir", _str(), "workingDir", unset_means="the image's working directory is used"),
-    Option("target", _str(), "targetContainerName", unset_means="the container joins no container's process namespace"),
-    Option("volume_mounts", _list_of("dict"), "volumeMounts", suboptions=MOUNT_OPTIONS, unset_means="no volumes are mounted"),
-    Option("image_pull_policy", _str(choices=list(PULL_POLICIES)), "imagePullPolicy"),
-    Option("stdin", dict(type="bool", default=False), "stdin"),
-    Option("tty", dict(type="bool", default=False), "tty"),
-    Option("security_context", dict(type="dict"), "securityContext", unset_means="only the profile sets a securityContext"),
+    Option("name", _str(), CONTAINER_FIELD["name"], unset_means="a name is derived from the spec"),
+    Option("image", _str(required=True), CONTAINER_FIELD["image"]),
+    Option("command", _list_of("str"), CONTAINER_FIELD["command"], unset_means="the image's own entrypoint runs"),
+    Option("args", _list_of("str"), CONTAINER_FIELD["args"], unset_means="the image's default arguments (CMD) are used"),
+    Option("env", _list_of("dict"), CONTAINER_FIELD["env"], unset_means="no environment variables are added"),
+    Option("env_from", _list_of("dict"), CONTAINER_FIELD["envFrom"], unset_means="no environment sources are added"),
+    Option("working_dir", _str(), CONTAINER_FIELD["workingDir"], unset_means="the image's working directory is used"),
+    Option("target", _str(), CONTAINER_FIELD["targetContainerName"], unset_means="the container joins no container's process namespace"),
+    Option("volume_mounts", _list_of("dict"), CONTAINER_FIELD["volumeMounts"], suboptions=MOUNT_OPTIONS, unset_means="no volumes are mounted"),
+    Option("image_pull_policy", _str(), CONTAINER_FIELD["imagePullPolicy"]),
+    Option("stdin", dict(type="bool", default=False), CONTAINER_FIELD["stdin"]),
+    Option("tty", dict(type="bool", default=False), CONTAINER_FIELD["tty"]),
+    Option("security_context", dict(type="dict"), CONTAINER_FIELD["securityContext"], unset_means="only the profile sets a securityContext"),
 )
 
 LOG_OPTIONS: t.Tuple[Option, ...] = (
@@ -103,7 +104,12 @@ CLEANUP_OPTIONS: t.Tuple[Option, ...] = (
 
 
 def argument_spec(options: t.Sequence[Option] = OPTIONS) -> t.Dict[str, t.Any]:
-    return {option.name: option.argument_spec() for option in options}
+    return _option.argument_spec(options)
+
+
+def default_of(name: str, options: t.Sequence[Option] = OPTIONS) -> t.Any:
+    """The default the table gives an option (the diagnostics role takes its module defaults from here)."""
+    return next(option.default for option in options if option.name == name)
 
 
 # Container field -> the option a user sets it with; other fields can only come from custom.

@@ -18,15 +18,14 @@ from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api.era impor
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api.field_managers import field_manager_problems
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api.fields import (
     ALLOWED_FIELDS,
+    ENUM_FIELDS,
     FORBIDDEN_FIELDS,
     MOUNT_PROPAGATIONS,
-    PULL_POLICIES,
-    TERMINATION_MESSAGE_POLICIES,
 )
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api.images import parse_image_reference
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api.names import DNS1123_LABEL_RE, is_dns1123_label
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api.pod import is_mirror, pod_containers
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._spec.options import option_for
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._spec.options import MOUNT_OPTIONS, option_for
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._spec.profiles import (
     PROFILES,
     PROFILES_CLEARING_SECURITY_CONTEXT,
@@ -158,14 +157,10 @@ def _validate_fields(container: Container) -> list[str]:
         value = container.get(field)
         if value is not None and not (isinstance(value, list) and all(isinstance(item, str) for item in value)):
             errors.append("%s: must be a list of strings; quote numbers and booleans" % option_for(field))
-    policy = container.get("imagePullPolicy")
-    if policy and policy not in PULL_POLICIES:
-        errors.append("image_pull_policy: %r is not supported; use %s" % (policy, _one_of(PULL_POLICIES)))
-    policy = container.get("terminationMessagePolicy")
-    if policy and policy not in TERMINATION_MESSAGE_POLICIES:
-        errors.append(
-            "custom.terminationMessagePolicy: %r is not supported; use %s" % (policy, _one_of(TERMINATION_MESSAGE_POLICIES))
-        )
+    for field in ENUM_FIELDS:
+        value = container.get(field.name)
+        if value and value not in field.enum:
+            errors.append("%s: %r is not supported; use %s" % (option_for(field.name), value, _one_of(field.enum)))
     return errors
 
 
@@ -222,11 +217,11 @@ def _validate_mounts(container: Container) -> list[str]:
             errors.append("volume_mounts: mount_path %r is used by more than one mount; give each mount its own path" % path)
         else:
             seen.add(path)
-        for field, option in (("subPath", "sub_path"), ("subPathExpr", "sub_path_expr")):
-            if mount.get(field):
+        for option in (sub for sub in MOUNT_OPTIONS if sub.field and not sub.field.ephemeral):
+            if mount.get(option.api_field):
                 errors.append(
                     "%s (%r at %r): %s is not allowed in ephemeral containers (the API forbids subPath and "
-                    "subPathExpr); remove it and mount the whole volume" % (where, name, path, option)
+                    "subPathExpr); remove it and mount the whole volume" % (where, name, path, option.name)
                 )
         propagation = mount.get("mountPropagation")
         if propagation and propagation not in MOUNT_PROPAGATIONS:
