@@ -4,7 +4,11 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 """Who wrote an ephemeral container: field managers in ``managedFields`` and the ``annotate`` record.
-Pure: reading and building records; the write of a record is in _cluster/audit.py."""
+Pure: reading and building records; the write of a record is in _cluster/audit.py.
+
+managedFields keep one entry per (manager, operation, apiVersion, subresource), with the time of that
+manager's latest change: when one manager added several containers, the time belongs to the newest
+of them, and is only an upper bound for the others (``time_exact`` says which)."""
 
 from __future__ import annotations
 

@@ -3,13 +3,8 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Who added each ephemeral container, and when: read back from the pod's ``managedFields`` (every
-writer, kubectl included, since the apiserver records them), and the optional pod annotation that
-ephemeral_container writes with ``annotate: true``.
-
-managedFields keep one entry per (manager, operation, apiVersion, subresource), with the time of that
-manager's latest change: when one manager added several containers, the time belongs to the newest
-of them, and is only an upper bound for the others (``time_exact`` says which)."""
+"""The ``annotate: true`` record written to the pod (a merge patch). Reading who added each container, and
+building the record, are pure and live in _api/field_managers.py."""
 
 from __future__ import annotations
 

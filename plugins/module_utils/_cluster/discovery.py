@@ -3,14 +3,8 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Reading and writing ``pods/ephemeralcontainers`` in every API era.
-
-Era A (1.16-1.21): the subresource takes and returns kind ``EphemeralContainers``.
-Era B (1.22+): it takes and returns the whole ``Pod``; only ``spec.ephemeralContainers`` is honoured.
-Both use a strategic merge patch keyed on ``name``: a new name is appended, existing entries are kept
-in place. A patch of the wrong shape is answered with 200 and adds nothing, so every write is verified
-against the raw response before it counts as done.
-"""
+"""What the server is and serves: ``/version`` and the discovery of ``/api/v1``, read at the same time, as a
+:class:`ServerInfo` with the API era (_api/era.py). The write itself is in write.py."""
 
 from __future__ import annotations
 

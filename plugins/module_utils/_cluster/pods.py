@@ -3,8 +3,8 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Selecting pods (one by name, or many by label/field selectors), the guards on many-pod runs,
-and bounded concurrency for per-pod work. Pods are returned as raw API dicts."""
+"""Selecting pods (one by name, or many by label/field selectors) and the guards on many-pod runs. Pods are
+returned as raw API dicts; facts read off them are in _api/pod.py."""
 
 from __future__ import annotations
 

@@ -3,8 +3,8 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Waiting until ephemeral containers run or terminate: pure predicates on
-``status.ephemeralContainerStatuses``, and one LIST+WATCH per namespace for all pods of a run."""
+"""Waiting until ephemeral containers run or terminate: one LIST+WATCH per namespace for all pods of a run, and
+the messages of a wait that ends early or times out. The predicates on a container's status are in _api/status.py."""
 
 from __future__ import annotations
 
