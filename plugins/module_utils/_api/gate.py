@@ -42,20 +42,26 @@ def stage(minor: int) -> Stage:
     return [s for s in LIFECYCLE if s.first_minor <= minor][-1]
 
 
+def minors(first: str, last: str) -> str:
+    """``1.16-1.22`` for minors("alpha", "alpha"): the releases from stage ``first`` to the end of stage ``last``."""
+    end = LIFECYCLE[LIFECYCLE.index(_BY_NAME[last]) + 1].first_minor - 1
+    return "1.{0}-1.{1}".format(_BY_NAME[first].first_minor, end)
+
+
 def feature_gate_message(server_version: t.Optional[t.Tuple[int, int]] = None) -> str:
     """Why the ephemeral containers API is missing, and how to turn it on."""
     version = " (server {0}.{1})".format(*server_version) if server_version else ""
     if server_version and server_version >= (1, GA_FROM):
         return (
-            "The pods/ephemeralcontainers API is not served{0}, although ephemeral containers are GA since 1.25. "
+            "The pods/ephemeralcontainers API is not served{0}, although ephemeral containers are GA since 1.{1}. "
             "Something between you and kube-apiserver (an aggregation proxy or a restricted API gateway) hides the "
-            "subresource; talk to kube-apiserver directly.".format(version)
+            "subresource; talk to kube-apiserver directly.".format(version, GA_FROM)
         )
     return (
         "Ephemeral containers are disabled on this cluster{0}: the pods/ephemeralcontainers API is not served. "
-        "On Kubernetes 1.16-1.22 the EphemeralContainers feature gate is alpha and off by default (on 1.23-1.24 it is "
+        "On Kubernetes {1} the EphemeralContainers feature gate is alpha and off by default (on {2} it is "
         "beta and on unless someone turned it off). kube-apiserver AND every kubelet need "
         "--feature-gates=EphemeralContainers=true (the kubelet otherwise never starts the container). "
-        "The {1} role enables it safely, one node at a time. Kubernetes older than 1.16 has no ephemeral "
-        "containers.".format(version, FEATURE_GATES_ROLE)
+        "The {3} role enables it safely, one node at a time. Kubernetes older than 1.{4} has no ephemeral "
+        "containers.".format(version, minors("alpha", "alpha"), minors("beta", "beta"), FEATURE_GATES_ROLE, FIRST_MINOR)
     )

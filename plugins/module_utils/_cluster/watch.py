@@ -14,6 +14,7 @@ import time
 import typing as t
 from dataclasses import dataclass
 
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api import gate as _gate
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api.status import (
     FATAL_WAITING_REASONS,
     PROBLEM_WAITING_REASONS,
@@ -37,9 +38,9 @@ from ansible_collections.kubedebug.ephemeral.plugins.module_utils._core.errors i
 
 NO_STATUS_HINT = (
     "the kubelet never reported a status for it. Likely causes: the kubelet's EphemeralContainers feature gate is off "
-    "(Kubernetes 1.16-1.24: every kubelet needs --feature-gates=EphemeralContainers=true, see the "
-    "kubedebug.ephemeral.feature_gates role), the pod is a static pod (accepted but never started before 1.27), or the "
-    "container runtime cannot run ephemeral containers"
+    "(Kubernetes {0}: every kubelet needs --feature-gates=EphemeralContainers=true, see the "
+    "{1} role), the pod is a static pod (accepted but never started before 1.{2}), or the "
+    "container runtime cannot run ephemeral containers".format(_gate.minors("alpha", "beta"), _gate.FEATURE_GATES_ROLE, _gate.REMOVED_FROM)
 )
 
 

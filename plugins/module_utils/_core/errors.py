@@ -160,7 +160,7 @@ def _invalid_error(status: t.Mapping[str, t.Any], op: Operation) -> KubedebugErr
     )
 
 
-def translate(exc: t.Any, op: Operation, namespace_exists: t.Optional[bool] = None) -> KubedebugError:
+def translate(exc: ApiException, op: Operation, namespace_exists: t.Optional[bool] = None) -> KubedebugError:
     """Turn an ``ApiException`` raised while doing ``op`` into a :class:`KubedebugError`."""
     status = parse_status(exc)
     code = status.get("code")

@@ -18,6 +18,9 @@ from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api import er
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api.versions import Version, find_version
 from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates.gates import FeatureGateError
 
+# The lifecycle's releases, as the reasons name them.
+_FIRST, _BETA, _GA, _REMOVED = ("1.%d" % minor for minor in (gate.FIRST_MINOR, gate.ON_BY_DEFAULT_FROM, gate.GA_FROM, gate.REMOVED_FROM))
+
 
 def parse_version(value: str) -> Version:
     found = find_version(value)
@@ -58,23 +61,23 @@ def decide(version: str | list[str], state: str = "present", component: str = "c
     stage = gate.stage(minor).name
     if stage == "absent":
         out.update(action="fail", reason=(
-            "%s is %s: EphemeralContainers exists from 1.16; older components refuse to start with the unknown gate. "
-            "Upgrade to 1.16-1.22 first." % (component, ver.text)))
+            "%s is %s: EphemeralContainers exists from %s; older components refuse to start with the unknown gate. "
+            "Upgrade to %s first." % (component, ver.text, _FIRST, gate.minors("alpha", "alpha"))))
     elif stage == "alpha":
         note = ""
         if minor == era.POD_KIND_FROM:
-            note = " Note: 1.22 serves the Pod-kind subresource, which kubectl <=1.21 cannot use."
+            note = " Note: 1.%d serves the Pod-kind subresource, which kubectl <=1.%d cannot use." % (minor, minor - 1)
         out.update(action="enable", reason="%s is %s: the gate is alpha and off by default; enabling it.%s" % (component, ver.text, note))
     elif stage in ("beta", "ga"):
         out.update(action="leave", reason=(
-            "%s is %s: the gate is on by default (beta 1.23, GA and locked 1.25); nothing to write. "
-            "Never set it to false here; remove any explicit entry with feature_gates_state=absent before 1.27."
-            % (component, ver.text)))
+            "%s is %s: the gate is on by default (beta %s, GA and locked %s); nothing to write. "
+            "Never set it to false here; remove any explicit entry with feature_gates_state=absent before %s."
+            % (component, ver.text, _BETA, _GA, _REMOVED)))
     else:
         out.update(action="refuse", reason=(
-            "%s is %s: the EphemeralContainers gate was removed in 1.27 (k/k#114410) and ephemeral containers are always on. "
+            "%s is %s: the EphemeralContainers gate was removed in %s (k/k#114410) and ephemeral containers are always on. "
             "Setting it would stop the component from starting. Run with feature_gates_state=absent to remove any leftover entry."
-            % (component, ver.text)))
+            % (component, ver.text, _REMOVED)))
     return out
 
 
@@ -82,7 +85,7 @@ def _absent_reason(minor: int) -> str:
     if minor >= gate.REMOVED_FROM:
         return "the gate no longer exists; any leftover entry stops the component, so removing it"
     if minor >= gate.ON_BY_DEFAULT_FROM:
-        return "the gate is on by default; removing the explicit entry (needed before 1.27)"
+        return "the gate is on by default; removing the explicit entry (needed before %s)" % _REMOVED
     return "removing the gate; ephemeral containers stop being accepted (running ones keep running)"
 
 
