@@ -20,9 +20,7 @@ from dataclasses import dataclass
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api import pod as _pod
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api.era import Era
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api.gate import feature_gate_message
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api.pod import ephemeral_containers, find_container
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._cluster import pods as _pods
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._cluster import write as _write
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._core import rest as _rest
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._core.errors import (
     ApiException,
@@ -33,6 +31,62 @@ from ansible_collections.kubedebug.ephemeral.plugins.module_utils._core.errors i
     parse_status,
     translate,
 )
+
+JSON_PATCH = "application/json-patch+json"
+
+
+def patch_body(era: Era, container: t.Mapping[str, t.Any], before: t.Sequence[t.Mapping[str, t.Any]]) -> t.List[t.Dict[str, t.Any]]:
+    """The RFC 6902 JSON patch that appends ``container`` to the list ``before``, and only to that list.
+
+    Its ``test`` makes the apiserver refuse (422) a write based on a stale read, so two writers never
+    both believe they added the same container, and a write sent again after a broken connection can
+    never add it twice. The test checks that our container landed at index ``len(before)``, which
+    holds only if nobody added one since we read (the list only grows). It tests a name, not the
+    whole list: the apiserver compares leaf values byte by byte as Go encodes them (``&`` as
+    ``\u0026``, non-ASCII raw), which Python's encoding of a command line would not match; names are
+    DNS labels and encode alike.
+
+    A JSON patch cannot add to an absent list, and a Pod omits an empty one, so there the whole list
+    is added after testing that it is still absent (the reference's "add operation does not apply")."""
+    if not era.served:
+        raise KubedebugError(feature_gate_message())
+    path = "/" + "/".join(era.list_path)
+    if not before and era.list_omitted_when_empty:
+        return [{"op": "test", "path": path, "value": None}, {"op": "add", "path": path, "value": [dict(container)]}]
+    return [
+        {"op": "add", "path": path + "/-", "value": dict(container)},
+        {"op": "test", "path": "{0}/{1}/name".format(path, len(before)), "value": container["name"]},
+    ]
+
+
+def is_stale(exc: t.Any) -> bool:
+    """A write that may have been refused because the list changed since we read it: a conflict, or
+    a 422 from applying the JSON patch, which the apiserver sends without saying which operation
+    failed ("the server rejected our request due to an error in our request", no causes). Reading
+    the pod again tells: if the list is what we read, the patch was wrong for another reason."""
+    if is_conflict(exc):
+        return True
+    status = parse_status(exc)
+    return getattr(exc, "status", None) == 422 and not status["details"].get("causes") and not status["details"].get("name")
+
+
+def verify_written(era: Era, response: t.Mapping[str, t.Any], name: str) -> t.Dict[str, t.Any]:
+    """The stored entry for ``name`` in a write's response; raise when the write added nothing."""
+    kind = response.get("kind")
+    stored = _pod.find_container(_pod.ephemeral_containers(response), name) if kind == era.kind else None
+    if stored is None:
+        raise KubedebugError(
+            "The server answered 200 but did not add ephemeral container {0!r} (response kind {1!r}, expected {2!r}). "
+            "This is an API era mismatch: a server before 1.22 ignores the 1.22+ patch shape and vice versa. "
+            "Nothing was changed.".format(name, kind, era.kind),
+            era_mismatch=True,
+        )
+    return stored
+
+
+def path(namespace: str, pod: str) -> str:
+    return "/api/v1/namespaces/{0}/pods/{1}/ephemeralcontainers".format(namespace, pod)
+
 
 # How long one pod's write keeps trying through stale reads, a restarting apiserver or a broken connection.
 RETRY_SECONDS = 60.0
@@ -87,14 +141,14 @@ def add_container(
     attempt = 0
     while True:
         attempt += 1
-        body = _write.patch_body(era, container, current)
+        body = patch_body(era, container, current)
         try:
-            response = _rest.request_json(api_client, "PATCH", _write.path(namespace, pod), query=query, body=body,
-                                          content_type=_write.JSON_PATCH)
-            return Written(_write.verify_written(era, response, name), response, True, current, attempt)
+            response = _rest.request_json(api_client, "PATCH", path(namespace, pod), query=query, body=body,
+                                          content_type=JSON_PATCH)
+            return Written(verify_written(era, response, name), response, True, current, attempt)
         except ApiException as exc:
             refused = exc
-            stale = _write.is_stale(exc)
+            stale = is_stale(exc)
             # Sending the same write again is safe: its test operation keeps it from adding twice.
             if not (stale or is_transient(exc)) or clock() >= deadline:
                 raise translate(exc, op) from exc
@@ -116,59 +170,3 @@ def add_container(
         if stale and not is_transient(refused) and [item.get("name") for item in current] == names_before:
             # Nothing changed, so the refusal was not about a stale read.
             raise translate(refused, op) from refused
-
-
-JSON_PATCH = "application/json-patch+json"
-
-
-def patch_body(era: Era, container: t.Mapping[str, t.Any], before: t.Sequence[t.Mapping[str, t.Any]]) -> t.List[t.Dict[str, t.Any]]:
-    """The RFC 6902 JSON patch that appends ``container`` to the list ``before``, and only to that list.
-
-    Its ``test`` makes the apiserver refuse (422) a write based on a stale read, so two writers never
-    both believe they added the same container, and a write sent again after a broken connection can
-    never add it twice. The test checks that our container landed at index ``len(before)``, which
-    holds only if nobody added one since we read (the list only grows). It tests a name, not the
-    whole list: the apiserver compares leaf values byte by byte as Go encodes them (``&`` as
-    ``\u0026``, non-ASCII raw), which Python's encoding of a command line would not match; names are
-    DNS labels and encode alike.
-
-    A JSON patch cannot add to an absent list, and a Pod omits an empty one, so there the whole list
-    is added after testing that it is still absent (the reference's "add operation does not apply")."""
-    if not era.served:
-        raise KubedebugError(feature_gate_message())
-    path = "/" + "/".join(era.list_path)
-    if not before and era.list_omitted_when_empty:
-        return [{"op": "test", "path": path, "value": None}, {"op": "add", "path": path, "value": [dict(container)]}]
-    return [
-        {"op": "add", "path": path + "/-", "value": dict(container)},
-        {"op": "test", "path": "{0}/{1}/name".format(path, len(before)), "value": container["name"]},
-    ]
-
-
-def is_stale(exc: t.Any) -> bool:
-    """A write that may have been refused because the list changed since we read it: a conflict, or
-    a 422 from applying the JSON patch, which the apiserver sends without saying which operation
-    failed ("the server rejected our request due to an error in our request", no causes). Reading
-    the pod again tells: if the list is what we read, the patch was wrong for another reason."""
-    if is_conflict(exc):
-        return True
-    status = parse_status(exc)
-    return getattr(exc, "status", None) == 422 and not status["details"].get("causes") and not status["details"].get("name")
-
-
-def verify_written(era: Era, response: t.Mapping[str, t.Any], name: str) -> t.Dict[str, t.Any]:
-    """The stored entry for ``name`` in a write's response; raise when the write added nothing."""
-    kind = response.get("kind")
-    stored = find_container(ephemeral_containers(response), name) if kind == era.kind else None
-    if stored is None:
-        raise KubedebugError(
-            "The server answered 200 but did not add ephemeral container {0!r} (response kind {1!r}, expected {2!r}). "
-            "This is an API era mismatch: a server before 1.22 ignores the 1.22+ patch shape and vice versa. "
-            "Nothing was changed.".format(name, kind, era.kind),
-            era_mismatch=True,
-        )
-    return stored
-
-
-def path(namespace: str, pod: str) -> str:
-    return "/api/v1/namespaces/{0}/pods/{1}/ephemeralcontainers".format(namespace, pod)
