@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # -*- coding: utf-8 -*-
 # Copyright (c) kubedebug.ephemeral contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
@@ -8,7 +7,7 @@
 
 One box per package with its files, lowest layer at the top; one arrow from importer to imported per pair of packages that import each
 other (the number says how many imports), plus the modules and the controller-side plugins that use them.
-Needs graphviz's ``dot`` (Debian: apt-get install graphviz). Usage: hack/layers-diagram.py [out.png] [--dot]
+Needs graphviz's ``dot`` (Debian: apt-get install graphviz). Usage: python3 hack/layers-diagram.py [out.png] [--dot]
 """
 
 from __future__ import annotations
@@ -51,8 +50,8 @@ def dot_source() -> str:
         '  edge [color="#7a8499", fontname="Helvetica", fontsize=8, arrowsize=0.6];',
     ]
     for rank, (name, packages, job) in enumerate(ig.LAYERS):
-        lines.append('  subgraph cluster_{0} {{ label="{1}. {2}: {3}"; style="rounded"; color="#b8c0d0"; fontsize=10;'.format(
-            rank, rank, name, job))
+        lines.append('  subgraph cluster_{rank} {{ label="{rank}. {name}: {job}"; style="rounded"; color="#b8c0d0"; fontsize=10;'.format(
+            rank=rank, name=name, job=job))
         for package in packages:
             lines.append('    "{0}" [label="{0}/\\n{1}"];'.format(package, "\\n".join(files.get(package, []))))
         lines.append("  }")
