@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import typing as t
 
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api.era import SUBRESOURCE
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._core import rest as _rest
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._core.errors import ApiException, Operation, translate
 
 # (verb, resource, what needs it)
 PERMISSIONS: t.Tuple[t.Tuple[str, str, str], ...] = (
-    ("patch", "pods/ephemeralcontainers", "adding ephemeral containers (ephemeral_container, also its check mode on 1.22+)"),
+    ("patch", SUBRESOURCE, "adding ephemeral containers (ephemeral_container, also its check mode on 1.22+)"),
     ("get", "pods", "reading a pod (ephemeral_container, ephemeral_container_info)"),
     ("list", "pods", "selecting pods (every module)"),
     ("watch", "pods", "waiting for containers (ephemeral_container wait=true)"),

@@ -18,7 +18,7 @@ import typing as t
 from dataclasses import dataclass
 
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api import pod as _pod
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api.era import Era
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api.era import Era, SUBRESOURCE
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api.gate import feature_gate_message
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._cluster import pods as _pods
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._core import rest as _rest
@@ -132,7 +132,7 @@ def add_container(
     query: _rest.Query = [("dryRun", "All")] if dry_run else []
     if field_manager:
         query.append(("fieldManager", field_manager))
-    op = Operation("patch", "pods/ephemeralcontainers", namespace, pod)
+    op = Operation("patch", SUBRESOURCE, namespace, pod)
     name = container["name"]
     current = [dict(item) for item in before]
     deadline = clock() + RETRY_SECONDS

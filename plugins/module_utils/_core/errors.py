@@ -15,6 +15,7 @@ import re
 import typing as t
 from dataclasses import dataclass
 
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api.era import SUBRESOURCE
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api.gate import feature_gate_message
 
 try:
@@ -118,14 +119,14 @@ def _rbac_error(status: t.Mapping[str, t.Any], op: Operation) -> KubedebugError:
             status.get("message"), op.verb, op.resource, scope
         )
     )
-    if op.resource == "pods/ephemeralcontainers":
+    if op.resource == SUBRESOURCE:
         msg += " The built-in edit and admin roles do not grant pods/ephemeralcontainers; add it explicitly."
     return KubedebugError(msg, missing_permission={"verb": op.verb, "resource": op.resource, "namespace": op.namespace}, **_extra(status))
 
 
 def _not_found_error(status: t.Mapping[str, t.Any], op: Operation, namespace_exists: t.Optional[bool]) -> KubedebugError:
     details = status.get("details") or {}
-    if op.resource == "pods/ephemeralcontainers" and not details.get("name"):
+    if op.resource == SUBRESOURCE and not details.get("name"):
         # kubectl's rule: the route is missing (404 with empty details) when the apiserver gate is off.
         return KubedebugError(feature_gate_message(), feature_gate_off=True, **_extra(status))
     if details.get("kind") == "namespaces" or namespace_exists is False:
