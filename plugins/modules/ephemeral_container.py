@@ -333,6 +333,22 @@ seealso:
 """
 
 EXAMPLES = r"""
+- name: Run one command next to the app container, wait for it to finish and keep its output
+  kubedebug.ephemeral.ephemeral_container:
+    namespace: shop
+    pod: web-7d9c6b5f4-x2x9k
+    target: app
+    image: busybox:1.36
+    command: [ps, -o, "pid,user,args"]
+    wait: true
+    wait_for: terminated
+    logs: true
+  register: processes
+
+- name: Print what it printed
+  ansible.builtin.debug:
+    msg: "{{ processes.results[0].logs }}"
+
 - name: Add a busybox shell to a distroless pod, sharing the app container's processes
   kubedebug.ephemeral.ephemeral_container:
     namespace: shop
@@ -404,7 +420,7 @@ EXAMPLES = r"""
     image: busybox:1.36
     target: app
     command: [ps]
-    run_id: "{{ ansible_date_time.date }}"
+    run_id: "{{ now(utc=true, fmt='%Y-%m-%d') }}"
     max_concurrency: 32
     qps: 20
     burst: 40

@@ -9,7 +9,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: ephemeral_container_preflight
 short_description: Ask the cluster whether ephemeral containers can be added here, and how, before writing anything
-version_added: 0.2.0
+version_added: 0.1.0
 author:
   - kubedebug.ephemeral maintainers (@kubedebug)
 description:
