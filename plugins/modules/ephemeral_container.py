@@ -236,7 +236,9 @@ options:
   logs_tail_lines:
     description:
       - Only return this many lines (0 or more) from the end of the logs.
+      - The alias O(tail_lines) is kubernetes.core.k8s_log's name for it.
     type: int
+    aliases: [tail_lines]
   max_concurrency:
     description:
       - How many pods are written (and their logs read) at the same time, from 1 to 256.
