@@ -13,7 +13,7 @@ from __future__ import annotations
 import typing as t
 
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils import _access, _admission, _pods, _rest, _runtime, _subresource
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._errors import KubedebugError, feature_gate_message
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._errors import DRY_RUN_REFUSED, KubedebugError, feature_gate_message
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._validate import MIRROR_ANNOTATION
 
 try:
@@ -107,6 +107,10 @@ def problems_of(server: _subresource.ServerInfo, namespaces: t.Sequence[t.Mappin
             sentence = "RBAC denies {0} in namespace {1}".format(name, entry["namespace"])
             (blocking if name in BLOCKING_PERMISSIONS else limits).append(sentence)
         profiles = entry["profiles"]
+        if not profiles["known"] and DRY_RUN_REFUSED in (profiles["why_unknown"] or ""):
+            limits.append("namespace {0}: an admission webhook refuses every dry run, so check mode of ephemeral_container "
+                          "fails there and the admitted profiles are unknown (namespaces[].profiles.why_unknown names the "
+                          "webhook); real runs go to the webhook as usual".format(entry["namespace"]))
         if profiles["known"] and not profiles["admitted"]:
             blocking.append("namespace {0} admits none of the profiles (tried on {1})".format(entry["namespace"], profiles["evaluated_on"]))
     for pod in pods:
