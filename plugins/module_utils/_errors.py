@@ -185,11 +185,11 @@ def _dry_run_unsupported_error(status: t.Mapping[str, t.Any], op: Operation, mes
     webhook = found.group("name") if found else None
     return KubedebugError(
         "The API server cannot dry-run the write for pod {0}: admission webhook {1} sees pods/ephemeralcontainers "
-        "and does not declare sideEffects None or NoneOnDryRun, so " + DRY_RUN_REFUSED + " (400) before anything "
-        "is checked. This says nothing about the container itself: check mode and preflight's profile check cannot "
-        "ask this server, while a real run is sent to the webhook, which then decides. To get dry runs back, the "
-        "webhook's owner sets sideEffects: None (or NoneOnDryRun) in its configuration. Server said: {2}".format(
-            op.where(), '"{0}"'.format(webhook) if webhook else "(unnamed)", message),
+        "and does not declare sideEffects None or NoneOnDryRun, so {2} (400) before anything is checked. This says "
+        "nothing about the container itself: check mode and preflight's profile check cannot ask this server, while a "
+        "real run is sent to the webhook, which then decides. To get dry runs back, the webhook's owner sets "
+        "sideEffects: None (or NoneOnDryRun) in its configuration. Server said: {3}".format(
+            op.where(), '"{0}"'.format(webhook) if webhook else "(unnamed)", DRY_RUN_REFUSED, message),
         dry_run_refused_by_webhook=webhook or "",
         **_extra(status)
     )

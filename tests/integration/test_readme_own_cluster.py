@@ -56,7 +56,7 @@ def readme_commands() -> tuple[list[str], list[str], list[str]]:
 
 
 def _run(line: str, env: dict, cwd: Path) -> subprocess.CompletedProcess:
-    done = subprocess.run(["bash", "-c", line], env=env, cwd=cwd, capture_output=True, text=True, timeout=600)
+    done = subprocess.run(["bash", "-c", line], env=env, cwd=cwd, capture_output=True, text=True, timeout=600, check=False)
     assert done.returncode == 0, f"README command failed (exit {done.returncode}): {line}\n{done.stdout}\n{done.stderr}"
     return done
 
@@ -69,7 +69,10 @@ def _ctr(cluster, *args: str) -> subprocess.CompletedProcess:
 @pytest.fixture
 def default_image_on_the_node(cluster):
     assert cluster.is_testbed, "this test gives the test bed's containerd a second image name; it needs the test bed"
-    tools = next(ref for ref in _ctr(cluster, "images", "ls", "-q").stdout.split() if ref.endswith(IMAGES["tools"].split("/")[-1]))
+    tools_name = IMAGES["tools"].rsplit("/", maxsplit=1)[-1]
+    tools = [ref for ref in _ctr(cluster, "images", "ls", "-q").stdout.split() if ref.endswith(tools_name)]
+    assert tools, f"the era's containerd has no {IMAGES['tools']}"
+    tools = tools[0]
     had = DEFAULT_IMAGE in _ctr(cluster, "images", "ls", "-q").stdout.split()
     if not had:
         tagged = _ctr(cluster, "images", "tag", tools, DEFAULT_IMAGE)

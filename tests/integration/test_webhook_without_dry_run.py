@@ -129,7 +129,9 @@ def webhook_without_dry_run(cluster, ns, webhook_server):
     try:
         found = _etcd(cluster, "kv/range", {"key": _b64("/registry/"), "range_end": _b64("/registry0"), "keys_only": True})
         keys = [base64.b64decode(kv["key"]).decode() for kv in found.get("kvs", [])]
-        key = next(k for k in keys if "validatingwebhookconfigurations" in k and k.endswith("/" + WEBHOOK))
+        stored_keys = [k for k in keys if "validatingwebhookconfigurations" in k and k.endswith("/" + WEBHOOK)]
+        assert len(stored_keys) == 1, f"no single etcd key for {WEBHOOK}: {stored_keys}"
+        key = stored_keys[0]
         stored = admission.read_validating_webhook_configuration(WEBHOOK).to_dict()
         unknown = kubernetes.client.ApiClient().sanitize_for_serialization(
             admission.read_validating_webhook_configuration(WEBHOOK))

@@ -51,7 +51,7 @@ def test_version_added_is_a_released_version_or_the_one_being_prepared(module):
 
 def test_no_example_relies_on_gathered_facts():
     """The playbooks, EXAMPLES and docs run with gather_facts: false, where ansible_date_time is undefined."""
-    places = [p for p in SHIPPED_MARKDOWN] + MODULES + sorted((ROOT / "playbooks").glob("*.yml")) + \
+    places = list(SHIPPED_MARKDOWN) + MODULES + sorted((ROOT / "playbooks").glob("*.yml")) + \
         sorted((ROOT / "docs" / "examples").iterdir())
     offenders = [str(p.relative_to(ROOT)) for p in places if "ansible_date_time" in p.read_text(encoding="utf-8")]
     assert not offenders, f"ansible_date_time needs gathered facts; use now(utc=true, fmt=...) in: {offenders}"

@@ -166,7 +166,7 @@ def test_translation_states_the_same_numbers_and_option_names(english, chinese):
     theirs = prose_sections((ROOT / chinese).read_text(encoding="utf-8"))
     if len(ours) != len(theirs):
         pytest.fail("{0} has {1} sections and {2} has {3}: translate every heading, in the same order.\nEnglish: {4}\nChinese: {5}".format(
-            english, len(ours) - 1, chinese, len(theirs) - 1, [h for h, _ in ours[1:]], [h for h, _ in theirs[1:]]), pytrace=False)
+            english, len(ours) - 1, chinese, len(theirs) - 1, [s[0] for s in ours[1:]], [s[0] for s in theirs[1:]]), pytrace=False)
     drift = []
     for (heading, en), (zh_heading, zh) in zip(ours, theirs):
         text = " ".join(_LINK_TARGET.sub("]", zh).split())
@@ -181,8 +181,8 @@ def test_translation_states_the_same_numbers_and_option_names(english, chinese):
 @pytest.mark.parametrize("english, chinese", translated_pairs())
 def test_chinese_inline_code_stays_on_one_line(english, chinese):
     """A code span broken over two lines puts a stray space into Chinese text, which has no spaces between words."""
-    broken = [span for _heading, prose in prose_sections((ROOT / chinese).read_text(encoding="utf-8"))
-              for span in _CODE_SPAN.findall(prose) if "\n" in span]
+    broken = [span for section in prose_sections((ROOT / chinese).read_text(encoding="utf-8"))
+              for span in _CODE_SPAN.findall(section[1]) if "\n" in span]
     assert not broken, "{0}: inline code broken over lines: {1}".format(chinese, broken)
 
 

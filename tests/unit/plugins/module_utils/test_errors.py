@@ -173,6 +173,8 @@ def test_a_webhook_that_cannot_dry_run_is_named_and_not_reported_as_a_failed_api
                     status_reason="BadRequest")
     err = translate(exc, PATCH)
     assert err.result["dry_run_refused_by_webhook"] == "deny-nothing.example.com"
-    assert 'admission webhook "deny-nothing.example.com"' in err.msg and "sideEffects: None" in err.msg
+    assert err.msg.startswith('The API server cannot dry-run the write for pod shop/web: admission webhook '
+                              '"deny-nothing.example.com" sees pods/ephemeralcontainers'), err.msg
+    assert "every dry run is refused (400)" in err.msg and "sideEffects: None" in err.msg and "{" not in err.msg
     assert "says nothing about the container itself" in err.msg and "Kubernetes API error" not in err.msg
     assert err.result["status"] == 400
