@@ -298,6 +298,8 @@ attributes:
         C(pods/ephemeralcontainers) and is recorded in audit logs.
       - On 1.16 to 1.21 nothing is sent; C(changed) and RV(results[].spec) show what would be written.
       - C(changed) is true exactly when a real run would write.
+      - A webhook on C(pods/ephemeralcontainers) that does not support dry run makes the apiserver refuse every dry run;
+        the task then fails naming it (RV(dry_run_refused_by_webhook)), while real runs go to the webhook as usual.
   diff_mode:
     support: full
     details:
@@ -664,6 +666,13 @@ feature_gate_off:
   returned: failure because ephemeral containers are disabled
   type: bool
   sample: true
+dry_run_refused_by_webhook:
+  description:
+    - In check mode, the admission webhook whose configuration does not support dry run, so that the apiserver refused
+      the dry run (400) before checking anything; an empty string when the server did not name it.
+  returned: failure in check mode because of such a webhook
+  type: str
+  sample: policy.example.com
 """
 
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._errors import KubedebugError
