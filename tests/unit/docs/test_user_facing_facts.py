@@ -122,3 +122,12 @@ def test_version_floors_are_stated_where_the_feature_is_used(needle, floor):
         if needle in text and floor not in text:
             missing.append(str(page.relative_to(ROOT)))
     assert not missing, f"{needle} is used without saying it needs Kubernetes {floor}+ in: {missing}"
+
+
+@pytest.mark.parametrize("readme", READMES)
+def test_the_readme_sets_only_variables_the_debug_pod_playbook_has(readme):
+    """`-e debug_pod_*` in the README's commands: each one a variable playbooks/debug_pod.yml declares."""
+    declared = set(yaml.safe_load((ROOT / "playbooks" / "debug_pod.yml").read_text())[0]["vars"])
+    used = set(re.findall(r"\b(debug_pod_[a-z_]+)\b", (ROOT / readme).read_text(encoding="utf-8")))
+    assert used, f"{readme} shows no debug_pod command"
+    assert used <= declared, f"{readme} sets {sorted(used - declared)}, which playbooks/debug_pod.yml does not declare"
