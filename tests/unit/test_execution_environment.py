@@ -27,7 +27,8 @@ def _tool(name: str) -> str:
 def test_ansible_builder_introspect_lists_the_python_requirements_and_the_bindep_file(tmp_path):
     meta = yaml.safe_load((ROOT / "meta" / "execution-environment.yml").read_text())
     python_file, system_file = meta["dependencies"]["python"], meta["dependencies"]["system"]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ANSIBLE_")}
+    # Neither ANSIBLE_* nor PYTHONPATH (make unit puts this checkout's ansible_collections there): only the install counts.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ANSIBLE_") and k != "PYTHONPATH"}
     subprocess.run([_tool("ansible-galaxy"), "collection", "build", "--output-path", str(tmp_path / "dist"), str(ROOT)],
                    check=True, capture_output=True, timeout=300, env=env)
     tarball = next((tmp_path / "dist").glob("kubedebug-ephemeral-*.tar.gz"))
@@ -36,7 +37,7 @@ def test_ansible_builder_introspect_lists_the_python_requirements_and_the_bindep
     assert {"meta/execution-environment.yml", python_file, system_file} <= shipped, sorted(shipped)
 
     collections = tmp_path / "collections"
-    subprocess.run([_tool("ansible-galaxy"), "collection", "install", "--offline", "--no-deps", "-p", str(collections),
+    subprocess.run([_tool("ansible-galaxy"), "collection", "install", "--force", "--offline", "--no-deps", "-p", str(collections),
                     str(tarball)], check=True, capture_output=True, timeout=300, env=env)
     answer = subprocess.run([_tool("ansible-builder"), "introspect", "--sanitize", str(collections)],
                             capture_output=True, text=True, timeout=120, check=True, env=env)
