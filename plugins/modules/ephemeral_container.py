@@ -236,7 +236,9 @@ options:
   logs_tail_lines:
     description:
       - Only return this many lines (0 or more) from the end of the logs.
+      - The alias O(tail_lines) is kubernetes.core.k8s_log's name for it.
     type: int
+    aliases: [tail_lines]
   max_concurrency:
     description:
       - How many pods are written (and their logs read) at the same time, from 1 to 256.
@@ -296,6 +298,8 @@ attributes:
         C(pods/ephemeralcontainers) and is recorded in audit logs.
       - On 1.16 to 1.21 nothing is sent; C(changed) and RV(results[].spec) show what would be written.
       - C(changed) is true exactly when a real run would write.
+      - A webhook on C(pods/ephemeralcontainers) that does not support dry run makes the apiserver refuse every dry run;
+        the task then fails naming it (RV(dry_run_refused_by_webhook)), while real runs go to the webhook as usual.
   diff_mode:
     support: full
     details:
@@ -333,6 +337,22 @@ seealso:
 """
 
 EXAMPLES = r"""
+- name: Run one command next to the app container, wait for it to finish and keep its output
+  kubedebug.ephemeral.ephemeral_container:
+    namespace: shop
+    pod: web-7d9c6b5f4-x2x9k
+    target: app
+    image: busybox:1.36
+    command: [ps, -o, "pid,user,args"]
+    wait: true
+    wait_for: terminated
+    logs: true
+  register: processes
+
+- name: Print what it printed
+  ansible.builtin.debug:
+    msg: "{{ processes.results[0].logs }}"
+
 - name: Add a busybox shell to a distroless pod, sharing the app container's processes
   kubedebug.ephemeral.ephemeral_container:
     namespace: shop
@@ -404,7 +424,7 @@ EXAMPLES = r"""
     image: busybox:1.36
     target: app
     command: [ps]
-    run_id: "{{ ansible_date_time.date }}"
+    run_id: "{{ now(utc=true, fmt='%Y-%m-%d') }}"
     max_concurrency: 32
     qps: 20
     burst: 40
@@ -646,6 +666,13 @@ feature_gate_off:
   returned: failure because ephemeral containers are disabled
   type: bool
   sample: true
+dry_run_refused_by_webhook:
+  description:
+    - In check mode, the admission webhook whose configuration does not support dry run, so that the apiserver refused
+      the dry run (400) before checking anything; an empty string when the server did not name it.
+  returned: failure in check mode because of such a webhook
+  type: str
+  sample: policy.example.com
 """
 
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._inject.inject import Injector

@@ -9,7 +9,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: ephemeral_container_cleanup
 short_description: Recycle pods that carry ephemeral containers, safely, through the Eviction API
-version_added: 0.2.0
+version_added: 0.1.0
 author:
   - kubedebug.ephemeral maintainers (@kubedebug)
 description:

@@ -31,7 +31,9 @@ options:
   logs_tail_lines:
     description:
       - Only return this many lines (0 or more) from the end of each container's logs.
+      - The alias O(tail_lines) is kubernetes.core.k8s_log's name for it.
     type: int
+    aliases: [tail_lines]
 extends_documentation_fragment:
   - kubedebug.ephemeral.connection
   - kubedebug.ephemeral.pods

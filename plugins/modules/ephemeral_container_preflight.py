@@ -9,7 +9,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: ephemeral_container_preflight
 short_description: Ask the cluster whether ephemeral containers can be added here, and how, before writing anything
-version_added: 0.2.0
+version_added: 0.1.0
 author:
   - kubedebug.ephemeral maintainers (@kubedebug)
 description:
@@ -46,6 +46,9 @@ notes:
     C(mutatingwebhookconfigurations); without them those parts say they are unknown and why."
   - The profile dry runs are C(PATCH) requests with C(dryRun=All) on C(pods/ephemeralcontainers), so they need the same
     C(patch) permission as a real write; without it the admitted profiles are unknown.
+  - A webhook on C(pods/ephemeralcontainers) that does not support dry run (C(sideEffects) Unknown or Some, left from a
+    v1beta1 configuration) makes the apiserver refuse every dry run; the profiles are then unknown, naming the webhook in
+    RV(namespaces[].profiles.why_unknown), and RV(limitations) says that check mode cannot be used there.
   - Pod Security re-checks the whole pod when a container is added, so the admitted profiles are those of the pod named in
     RV(namespaces[].profiles.evaluated_on) (the first running, non-static pod selected in that namespace).
 seealso:

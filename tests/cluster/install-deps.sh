@@ -4,7 +4,7 @@
 set -euo pipefail
 packages=(containerd runc containernetworking-plugins etcd-server etcd-client umoci debootstrap jq
           iproute2 openssl conntrack socat haproxy util-linux
-          chromium)  # headless, for the diagnostics report test (tests/integration/test_diagnostics_reports.py)
+          chromium fonts-noto-cjk)  # headless, for the diagnostics report test and the docs screenshots (CJK glyphs)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -59,6 +59,8 @@ def probe(api_client: t.Any, era: Era, pod: t.Mapping[str, t.Any], container: t.
         if exc.result.get("pod_security_level"):
             return {"result": REFUSED, "reasons": list(exc.result.get("pod_security_reasons") or []),
                     "level": exc.result["pod_security_level"]}
+        if "dry_run_refused_by_webhook" in exc.result:  # not a verdict on the profile: the server cannot dry-run at all
+            return {"result": UNKNOWN, "reasons": [exc.msg]}
         if "admission webhook" in exc.msg:
             return {"result": REFUSED, "reasons": [exc.msg]}
         return {"result": UNKNOWN, "reasons": [exc.msg]}

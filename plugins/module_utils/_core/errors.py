@@ -161,6 +161,27 @@ def _invalid_error(status: t.Mapping[str, t.Any], op: Operation) -> KubedebugErr
     )
 
 
+# In the message below, and how preflight recognises that message among a profile's reasons.
+DRY_RUN_REFUSED = "every dry run is refused"
+_NO_DRY_RUN_WEBHOOK_RE = re.compile(r'admission webhook "(?P<name>[^"]+)" does not support dry run')
+
+
+def _dry_run_unsupported_error(status: t.Mapping[str, t.Any], op: Operation, message: str) -> KubedebugError:
+    """A webhook matching the write declares side effects, so the apiserver refuses ANY dry run it would see (400)."""
+    found = _NO_DRY_RUN_WEBHOOK_RE.search(message)
+    webhook = found.group("name") if found else None
+    return KubedebugError(
+        "The API server cannot dry-run the write for pod {0}: admission webhook {1} sees pods/ephemeralcontainers "
+        "and does not declare sideEffects None or NoneOnDryRun, so {2} (400) before anything is checked. This says "
+        "nothing about the container itself: check mode and preflight's profile check cannot ask this server, while a "
+        "real run is sent to the webhook, which then decides. To get dry runs back, the webhook's owner sets "
+        "sideEffects: None (or NoneOnDryRun) in its configuration. Server said: {3}".format(
+            op.where(), '"{0}"'.format(webhook) if webhook else "(unnamed)", DRY_RUN_REFUSED, message),
+        dry_run_refused_by_webhook=webhook or "",
+        **_extra(status)
+    )
+
+
 def translate(exc: ApiException, op: Operation, namespace_exists: t.Optional[bool] = None) -> KubedebugError:
     """Turn an ``ApiException`` raised while doing ``op`` into a :class:`KubedebugError`."""
     status = parse_status(exc)
@@ -191,6 +212,8 @@ def translate(exc: ApiException, op: Operation, namespace_exists: t.Optional[boo
             "(EphemeralContainers before 1.22, Pod from 1.22). Server said: {0}".format(message),
             **_extra(status)
         )
+    if code == 400 and "does not support dry run" in message:
+        return _dry_run_unsupported_error(status, op, message)
     if code == 400 and "feature EphemeralContainers disabled" in message:
         return KubedebugError(feature_gate_message(), feature_gate_off=True, **_extra(status))
     if code == 409:

@@ -20,7 +20,7 @@ from ansible_collections.kubedebug.ephemeral.plugins.module_utils._cluster impor
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._cluster import discovery as _discovery
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._cluster import pods as _pods
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._core import rest as _rest
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._core.errors import ApiException, KubedebugError
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._core.errors import DRY_RUN_REFUSED, ApiException, KubedebugError
 
 # Without these nothing can be added at all; the others only limit what can be done.
 BLOCKING_PERMISSIONS = ("patch pods/ephemeralcontainers", "get pods", "list pods")
@@ -102,6 +102,10 @@ def problems_of(server: _discovery.ServerInfo, namespaces: t.Sequence[t.Mapping[
             sentence = "RBAC denies {0} in namespace {1}".format(name, entry["namespace"])
             (blocking if name in BLOCKING_PERMISSIONS else limits).append(sentence)
         profiles = entry["profiles"]
+        if not profiles["known"] and DRY_RUN_REFUSED in (profiles["why_unknown"] or ""):
+            limits.append("namespace {0}: an admission webhook refuses every dry run, so check mode of ephemeral_container "
+                          "fails there and the admitted profiles are unknown (namespaces[].profiles.why_unknown names the "
+                          "webhook); real runs go to the webhook as usual".format(entry["namespace"]))
         if profiles["known"] and not profiles["admitted"]:
             blocking.append("namespace {0} admits none of the profiles (tried on {1})".format(entry["namespace"], profiles["evaluated_on"]))
     for pod in pods:

@@ -54,7 +54,8 @@ CONTAINER_OPTIONS: t.Tuple[Option, ...] = (
 
 LOG_OPTIONS: t.Tuple[Option, ...] = (
     Option("logs", dict(type="bool", default=False)),
-    Option("logs_tail_lines", dict(type="int"), minimum=0, unset_means="the whole log is returned"),
+    # tail_lines: kubernetes.core.k8s_log's name for the same thing, so its users' habit works here too.
+    Option("logs_tail_lines", dict(type="int", aliases=["tail_lines"]), minimum=0, unset_means="the whole log is returned"),
 )
 
 # Who wrote: every write names its field manager; annotate adds a record to the pod (a second write).

@@ -123,3 +123,69 @@ def test_translation_has_the_same_code_blocks(english, chinese):
 def test_code_blocks_are_found_in_lists_and_compared_without_their_indentation():
     text = "Intro\n\n```sh\nmake test\n```\n\n- item\n\n  ```yaml\n  a: 1\n    b: 2\n  ```\n\n````md\n```\n````\n"
     assert code_blocks(text) == [(3, "sh", "make test"), (9, "yaml", "a: 1\n  b: 2"), (14, "md", "```")]
+
+
+# ---- prose: what a paragraph states, not only the code blocks -------------------------------------------------------
+_HEADING = re.compile(r"^#{1,6} ")
+_LINK_TARGET = re.compile(r"\]\([^)]*\)")
+_CODE_SPAN = re.compile(r"(?<!`)`([^`]+)`(?!`)")
+_NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*(?!\w)")
+
+
+def prose_sections(text: str) -> list[tuple[str, str]]:
+    """(heading line, prose under it) for each section; fenced code blocks are blanked out (checked above)."""
+    lines = text.split("\n")
+    blanked = list(lines)
+    for start, _info, body in code_blocks(text):
+        for index in range(start - 1, start + body.count("\n") + 2):
+            if 0 <= index < len(blanked):
+                blanked[index] = ""
+    result: list[tuple[str, list[str]]] = [("", [])]
+    for line in blanked:
+        if _HEADING.match(line):
+            result.append((line, []))
+        else:
+            result[-1][1].append(line)
+    return [(heading, "\n".join(body)) for heading, body in result]
+
+
+def stated_facts(prose: str) -> set[str]:
+    """The inline code (option names, values, commands; whitespace collapsed) and the numbers of a stretch of prose."""
+    prose = _LINK_TARGET.sub("]", prose)
+    spans = {" ".join(span.split()) for span in _CODE_SPAN.findall(prose)}
+    return spans | set(_NUMBER.findall(_CODE_SPAN.sub(" ", prose)))
+
+
+@pytest.mark.parametrize("english, chinese", translated_pairs())
+def test_translation_states_the_same_numbers_and_option_names(english, chinese):
+    """Every number and every inline code (option, value, command) of an English section is in its Chinese twin, so
+    prose that changed on one side only is caught like a changed code block (issue 22)."""
+    if not (ROOT / chinese).is_file():
+        pytest.fail("{0} is missing".format(chinese), pytrace=False)
+    ours = prose_sections((ROOT / english).read_text(encoding="utf-8"))
+    theirs = prose_sections((ROOT / chinese).read_text(encoding="utf-8"))
+    if len(ours) != len(theirs):
+        pytest.fail("{0} has {1} sections and {2} has {3}: translate every heading, in the same order.\nEnglish: {4}\nChinese: {5}".format(
+            english, len(ours) - 1, chinese, len(theirs) - 1, [s[0] for s in ours[1:]], [s[0] for s in theirs[1:]]), pytrace=False)
+    drift = []
+    for (heading, en), (zh_heading, zh) in zip(ours, theirs):
+        text = " ".join(_LINK_TARGET.sub("]", zh).split())
+        missing = sorted(fact for fact in stated_facts(en) if fact not in text)
+        if missing:
+            drift.append("  {0} / {1}: {2}".format(heading or "(top)", zh_heading or "(top)", missing))
+    if drift:
+        pytest.fail("{0} no longer states what {1} states (numbers and inline code per section):\n{2}\nTo fix: translate "
+                    "the English prose of those sections again.".format(chinese, english, "\n".join(drift)), pytrace=False)
+
+
+@pytest.mark.parametrize("english, chinese", translated_pairs())
+def test_chinese_inline_code_stays_on_one_line(english, chinese):
+    """A code span broken over two lines puts a stray space into Chinese text, which has no spaces between words."""
+    broken = [span for section in prose_sections((ROOT / chinese).read_text(encoding="utf-8"))
+              for span in _CODE_SPAN.findall(section[1]) if "\n" in span]
+    assert not broken, "{0}: inline code broken over lines: {1}".format(chinese, broken)
+
+
+def test_stated_facts_are_code_spans_and_numbers_outside_links():
+    prose = "Wait `wait_timeout`\nseconds (120 by default, see [x](../a1.md)); `patch\n  pods/x` too; 1,000 pods"
+    assert stated_facts(prose) == {"wait_timeout", "patch pods/x", "120", "1,000"}

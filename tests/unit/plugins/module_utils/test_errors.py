@@ -165,3 +165,16 @@ def test_parse_status_with_non_json_body():
     exc.body = "<html>bad gateway</html>"
     status = parse_status(exc)
     assert status["message"] == "<html>bad gateway</html>" and status["code"] == 502 and status["details"] == {}
+
+
+def test_a_webhook_that_cannot_dry_run_is_named_and_not_reported_as_a_failed_api_call():
+    # The apiserver's answer to dryRun=All when a matching webhook has sideEffects Unknown or Some (BadRequest).
+    exc = api_error(400, "Bad Request", 'admission webhook "deny-nothing.example.com" does not support dry run',
+                    status_reason="BadRequest")
+    err = translate(exc, PATCH)
+    assert err.result["dry_run_refused_by_webhook"] == "deny-nothing.example.com"
+    assert err.msg.startswith('The API server cannot dry-run the write for pod shop/web: admission webhook '
+                              '"deny-nothing.example.com" sees pods/ephemeralcontainers'), err.msg
+    assert "every dry run is refused (400)" in err.msg and "sideEffects: None" in err.msg and "{" not in err.msg
+    assert "says nothing about the container itself" in err.msg and "Kubernetes API error" not in err.msg
+    assert err.result["status"] == 400

@@ -90,3 +90,22 @@ def test_unset_and_in_range_values_pass():
     from ansible_collections.kubedebug.ephemeral.plugins.module_utils._spec.checks import option_problems
 
     assert option_problems({"wait_timeout": 0, "max_concurrency": 256, "command": None, "stdin": False}, OPTIONS) == []
+
+
+def test_tail_lines_is_kubernetes_core_k8s_logs_name_for_logs_tail_lines():
+    from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+
+    from ansible_collections.kubedebug.ephemeral.plugins.module_utils._spec.options import LOG_OPTIONS
+
+    result = ArgumentSpecValidator(argument_spec(LOG_OPTIONS)).validate({"logs": True, "tail_lines": 7})
+    assert not result.error_messages, result.error_messages
+    assert result.validated_parameters["logs_tail_lines"] == 7
+
+
+def test_no_alias_shadows_an_option_of_either_module():
+    """An alias must never be another option's name (in this module or the connection and pod options it adds)."""
+    spec = {**argument_spec(OPTIONS), **_connection.CONNECTION_ARG_SPEC, **_pods.POD_SELECTION_ARG_SPEC}
+    names = set(spec)
+    aliases = [alias for option in spec.values() for alias in option.get("aliases", [])]
+    assert not names & set(aliases), names & set(aliases)
+    assert len(aliases) == len(set(aliases))
