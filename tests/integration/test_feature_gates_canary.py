@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 
 import pytest
+import yaml
 
 from support import multinode as mn
 from support.pods import create_and_wait, tools_pod
@@ -49,7 +50,7 @@ def test_a_pod_restarting_after_the_kubelet_change_stops_the_rollout(ha_off, ha_
     restarts = core.read_namespaced_pod("app-w1", ha_namespace).status.container_statuses[0].restart_count
     assert restarts == 1
     # The node keeps the change (the canary does not roll back): its kubelet runs with the gate.
-    assert b"EphemeralContainers: true" in w1.kubelet_config.read_bytes()
+    assert yaml.safe_load(w1.kubelet_config.read_text())["featureGates"] == {"EphemeralContainers": True}
 
 
 def _guard(step) -> str:
