@@ -1,4 +1,4 @@
-"""The test bed's command line contract and its build on a fresh machine (issue 9).
+"""The test bed's command line contract and its build on a fresh machine.
 
 ``KUBECONFIG=$(testbed.sh up ERA)`` is how the quickstart and users take the kubeconfig, so stdout
 must be that one path whatever the build or its child processes print. And a fresh machine's Go
