@@ -23,6 +23,7 @@ from kubernetes.client.exceptions import ApiException
 
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils import _rest
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._defaults import apply_server_defaults, normalize
+from ansible_collections.kubedebug.ephemeral.tests.unit.pod_factories import pod as make_pod  # noqa: F401  (the modules' tests take it from here, with the fake server)
 
 CONNECTION = {"host": "https://fake-apiserver:6443", "api_key": "test-token"}
 
@@ -48,19 +49,6 @@ def status_error(code: int, reason: str, message: str, details: t.Optional[dict]
     exc.body = json.dumps({"kind": "Status", "apiVersion": "v1", "status": "Failure", "message": message, "reason": reason,
                            "details": details or {}, "code": code})
     return exc
-
-
-def make_pod(name, namespace="shop", phase="Running", labels=None, containers=None, ephemeral=None, volumes=None, annotations=None):
-    return {
-        "kind": "Pod", "apiVersion": "v1",
-        "metadata": {"name": name, "namespace": namespace, "labels": labels or {"app": "web"}, "annotations": annotations or {},
-                     "resourceVersion": "1"},
-        "spec": {"nodeName": "node-1", "containers": containers or [{"name": "app", "image": "distroless/app:1",
-                                                                     "volumeMounts": [{"name": "tmp", "mountPath": "/tmp"}]}],
-                 "volumes": volumes or [{"name": "tmp", "emptyDir": {}}],
-                 **({"ephemeralContainers": ephemeral} if ephemeral else {})},
-        "status": {"phase": phase},
-    }
 
 
 class FakeApiServer:
