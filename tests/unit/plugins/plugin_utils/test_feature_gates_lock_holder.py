@@ -62,7 +62,9 @@ def test_a_live_run_of_this_controller_keeps_its_lock(process) -> None:
 
 
 def test_another_controllers_lock_is_stale_only_by_age() -> None:
-    gone = lambda pid: False  # noqa: E731  (its process cannot be checked from here)
+    def gone(pid: object) -> bool:  # its process cannot be checked from here
+        return False
+
     assert not lock.is_stale(dict(HOLDER, controller="elsewhere"), 3600, 3600, "ctl", alive=gone)
     assert lock.is_stale(dict(HOLDER, controller="elsewhere"), 3601, 3600, "ctl", alive=gone)
 
