@@ -39,6 +39,6 @@ def needs(components: list[str], wait_method: str, verify_kubelet_configz: bool,
 
 
 def can_i_args(verb: str, resource: str, namespace: str) -> list[str]:
-    resource, _, subresource = resource.partition("/")
+    resource, subresource = resource.split("/", 1) if "/" in resource else (resource, "")
     return (["auth", "can-i", verb, resource] + (["--subresource", subresource] if subresource else [])
             + (["-n", namespace] if namespace else []))

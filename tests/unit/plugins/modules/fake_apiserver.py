@@ -23,7 +23,7 @@ from kubernetes.client.exceptions import ApiException
 
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils import _rest
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._defaults import apply_server_defaults, normalize
-from ansible_collections.kubedebug.ephemeral.tests.unit.pod_factories import pod as make_pod  # noqa: F401  (the modules' tests take it from here, with the fake server)
+from ansible_collections.kubedebug.ephemeral.tests.unit import pod_factories
 
 CONNECTION = {"host": "https://fake-apiserver:6443", "api_key": "test-token"}
 
@@ -49,6 +49,10 @@ def status_error(code: int, reason: str, message: str, details: t.Optional[dict]
     exc.body = json.dumps({"kind": "Status", "apiVersion": "v1", "status": "Failure", "message": message, "reason": reason,
                            "details": details or {}, "code": code})
     return exc
+
+
+# The modules' tests take the shared pod factory from here, together with the fake server.
+make_pod = pod_factories.pod
 
 
 class FakeApiServer:

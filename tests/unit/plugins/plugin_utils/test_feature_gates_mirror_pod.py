@@ -5,8 +5,6 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates.mirror_pod import identity
