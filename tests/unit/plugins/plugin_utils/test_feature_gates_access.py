@@ -42,3 +42,10 @@ def test_can_i_arguments() -> None:
     assert can_i_args("get", "nodes/proxy", "") == ["auth", "can-i", "get", "nodes", "--subresource", "proxy"]
     assert can_i_args("patch", "configmaps", "kube-system") == ["auth", "can-i", "patch", "configmaps", "-n", "kube-system"]
     assert needs(["kubelet"], "mirror_pod", True, False, {})[0]["can_i"] == can_i_args("get", "nodes/proxy", "")
+
+
+def test_listing_every_pod_asks_in_all_namespaces() -> None:
+    wanted = needs(["kubelet"], "mirror_pod", False, False, {}, list_all_pods=True)
+    assert asked(wanted) == [("list", "pods", "*")]
+    assert wanted[0]["can_i"] == ["auth", "can-i", "list", "pods", "--all-namespaces"]
+    assert needs(["kubeadm_configmap"], "mirror_pod", False, False, {}, list_all_pods=True) == []
