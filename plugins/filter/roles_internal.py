@@ -18,7 +18,7 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._diagnostics import budget, html_report, outcomes, plan, report, retention
 from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates import (
-    access, kubeadm, kubelet, layout, manifest, mirror_pod, records, version,
+    access, canary, ha, kubeadm, kubelet, layout, manifest, mirror_pod, records, version,
 )
 from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils import _role_variables
 from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._filter import as_filter
@@ -37,6 +37,8 @@ OPERATIONS: dict[str, t.Callable[..., t.Any]] = {
     "diagnostics.summary": report.summary,
     "feature_gates.access_needs": access.needs,
     "feature_gates.configmap_value": records.configmap_value,
+    "feature_gates.canary_compare": canary.compare,
+    "feature_gates.canary_restarts": canary.restarts,
     "feature_gates.decisions": version.decisions,
     "feature_gates.failure": records.failure,
     "feature_gates.journal": records.journal,
@@ -46,6 +48,7 @@ OPERATIONS: dict[str, t.Callable[..., t.Any]] = {
     "feature_gates.kubelet_config": kubelet.config_edit,
     "feature_gates.kubelet_plan": kubelet.plan,
     "feature_gates.layout": layout.detect,
+    "feature_gates.lb_report": ha.report,
     "feature_gates.manifest_edit": manifest.edit,
     "feature_gates.manifest_info": manifest.inspect,
     "feature_gates.mirror_pod": mirror_pod.identity,

@@ -648,32 +648,29 @@ feature_gate_off:
   sample: true
 """
 
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._errors import KubedebugError
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._inject import Injector
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._module import KubedebugModule
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._options import argument_spec
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._plan import early_problems
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._inject.inject import Injector
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._inject.plan import early_problems
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._module.template import ModuleSpec, Task, run_module
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._spec.options import OPTIONS
+
+
+def inject(task: Task):
+    result, failure = Injector(task.api_client, task.server, task.params, task.check_mode, task.diff_mode).run(task.selection, task.selected)
+    for entry in result["results"]:
+        for warning in entry["warnings"]:
+            task.warn(warning)
+    return result, failure
 
 
 def main() -> None:
-    wrapper = KubedebugModule(argument_spec(), supports_check_mode=True)
-    selection = wrapper.selection(require_selector=True)
-    # The spec is checked before any API call; era-specific rules are checked again per pod.
-    problems = early_problems(wrapper.params)
-    if problems:
-        wrapper.fail_problems(problems, "Nothing was written; the ephemeral container is invalid")
-    result = {}
-    try:
-        api_client, server, selected = wrapper.connect_and_select(selection, pool_size=wrapper.params["max_concurrency"] + 2)
-        result, failure = Injector(api_client, server, wrapper.params, wrapper.check_mode, wrapper.diff_mode).run(selection, selected)
-    except KubedebugError as exc:
-        wrapper.fail(exc, **result)
-    for entry in result["results"]:
-        for warning in entry["warnings"]:
-            wrapper.warn(warning)
-    if failure:
-        wrapper.fail(failure, **result)
-    wrapper.exit(**result)
+    run_module(ModuleSpec(
+        OPTIONS, inject,
+        # The spec is checked before any API call; era-specific rules are checked again per pod.
+        invalid="Nothing was written; the ephemeral container is invalid", problems=early_problems,
+        require_selector=True,
+        # Discovery and the selection's read in one round trip; writes and log reads side by side.
+        select_while_connecting=True, pool_size=lambda params: params["max_concurrency"] + 2,
+    ))
 
 
 if __name__ == "__main__":

@@ -184,29 +184,20 @@ server_version:
   type: str
 """
 
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils import _cleanup
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._errors import KubedebugError
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._module import KubedebugModule
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._option_checks import option_problems
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._options import CLEANUP_OPTIONS, argument_spec
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._recycle import criterion_problems
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._cleanup import cleanup as _cleanup
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._cleanup.recycle import criterion_problems
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._module.template import ModuleSpec, run_module
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._spec.checks import option_problems
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._spec.options import CLEANUP_OPTIONS
 
 
 def main() -> None:
-    wrapper = KubedebugModule(argument_spec(CLEANUP_OPTIONS), supports_check_mode=True)
-    problems = option_problems(wrapper.params, CLEANUP_OPTIONS) + criterion_problems(wrapper.params)
-    if problems:
-        wrapper.fail_problems(problems, "Invalid options; nothing was changed")
-    selection = wrapper.selection(require_selector=False)
-    result = {}
-    try:
-        api_client, server = wrapper.connect()
-        result, failure = _cleanup.run(api_client, server, selection, wrapper.params, wrapper.check_mode)
-    except KubedebugError as exc:
-        wrapper.fail(exc, **result)
-    if failure:
-        wrapper.fail(failure, **result)
-    wrapper.exit(**result)
+    run_module(ModuleSpec(
+        CLEANUP_OPTIONS,
+        lambda task: _cleanup.run(task.api_client, task.server, task.selection, task.params, task.check_mode),
+        invalid="Invalid options; nothing was changed",
+        problems=lambda params: option_problems(params, CLEANUP_OPTIONS) + criterion_problems(params),
+    ))
 
 
 if __name__ == "__main__":

@@ -213,74 +213,14 @@ missing_permission:
     namespace: shop
 """
 
-import typing as t
-
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils import _audit, _logs, _pods, _wait
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._errors import KubedebugError
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._module import KubedebugModule
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._option_checks import option_problems
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._options import LOG_OPTIONS, Option, argument_spec
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._subresource import ephemeral_containers
-
-
-def describe_pod(pod: t.Mapping[str, t.Any], name: t.Optional[str]) -> t.Dict[str, t.Any]:
-    """One pod's entry: its ephemeral containers, each spec merged with its status."""
-    namespace, pod_name = _pods.key(pod)
-    specs = ephemeral_containers(pod)
-    writers = _audit.writers(pod)
-    records = _audit.records(pod)
-    containers = []
-    for spec in specs:
-        if name is not None and spec.get("name") != name:
-            continue
-        entry = dict(spec)
-        entry["status"] = _wait.summarize(_wait.container_status(pod, spec.get("name", "")))
-        entry["logs"] = None
-        entry["added_by"] = writers.get(spec.get("name", ""))
-        entry["annotation"] = records.get(spec.get("name", ""))
-        containers.append(entry)
-    return {
-        "namespace": namespace,
-        "pod": pod_name,
-        "node": (pod.get("spec") or {}).get("nodeName"),
-        "phase": (pod.get("status") or {}).get("phase"),
-        "ephemeral_container_count": len(specs),
-        "ephemeral_containers": containers,
-    }
-
-
-LOG_CONCURRENCY = 5
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._info import info as _info
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._module.template import ModuleSpec, run_module
 
 
 def main() -> None:
-    options = (Option("name", dict(type="str"), unset_means="every ephemeral container is returned"),) + LOG_OPTIONS
-    wrapper = KubedebugModule(argument_spec(options), supports_check_mode=True)
-    params = wrapper.params
-    problems = option_problems(params, options)
-    if problems:
-        wrapper.fail_problems(problems, "Invalid options; nothing was read")
-    selection = wrapper.selection(require_selector=False)
-    try:
-        api_client, server = wrapper.connect()
-        if selection.single:
-            # A LIST with a name selector: a missing pod is an empty answer, as with k8s_info.
-            found = _pods.list_pods(api_client, selection.namespace, field_selector="metadata.name={0}".format(selection.pod))
-        else:
-            found = _pods.select_pods(api_client, selection)
-    except KubedebugError as exc:
-        wrapper.fail(exc)
-    pods = [describe_pod(pod, params.get("name")) for pod in sorted(found, key=_pods.key)]
-    if params.get("logs"):
-        wanted = [(pod, container) for pod in pods for container in pod["ephemeral_containers"]]
-        # Read side by side, like ephemeral_container's default max_concurrency.
-        answers = _pods.run_bounded(
-            lambda item: _logs.try_read_logs(api_client, item[0]["namespace"], item[0]["pod"], item[1]["name"], params.get("logs_tail_lines")),
-            wanted, LOG_CONCURRENCY)
-        for (pod, container), (text, problem) in zip(wanted, answers):
-            container["logs"] = text
-            if problem:
-                wrapper.warn("logs of {0}/{1} container {2!r}: {3}".format(pod["namespace"], pod["pod"], container["name"], problem))
-    wrapper.exit(changed=False, pods=pods, server=server.as_dict())
+    run_module(ModuleSpec(
+        _info.OPTIONS, lambda task: (_info.run(task.api_client, task.server, task.selection, task.params, task.warn), None),
+    ))
 
 
 if __name__ == "__main__":

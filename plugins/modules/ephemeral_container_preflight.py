@@ -262,28 +262,21 @@ pods_unknown_reason:
   type: str
 """
 
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils import _preflight
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._audit import field_manager_problems
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._errors import KubedebugError
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._module import KubedebugModule
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._option_checks import option_problems
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._options import AUDIT_OPTIONS, argument_spec
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api.field_managers import field_manager_problems
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._module.template import ModuleSpec, run_module
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._preflight import preflight as _preflight
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._spec.checks import option_problems
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._spec.options import AUDIT_OPTIONS
 
 OPTIONS = tuple(option for option in AUDIT_OPTIONS if option.name == "field_manager")
 
 
 def main() -> None:
-    wrapper = KubedebugModule(argument_spec(OPTIONS), supports_check_mode=True)
-    problems = option_problems(wrapper.params, OPTIONS) + field_manager_problems(wrapper.params["field_manager"])
-    if problems:
-        wrapper.fail_problems(problems, "Invalid options; nothing was read")
-    selection = wrapper.selection(require_selector=False)
-    try:
-        api_client, server = wrapper.connect()
-        result = _preflight.run(api_client, server, selection, wrapper.params["field_manager"])
-    except KubedebugError as exc:
-        wrapper.fail(exc)
-    wrapper.exit(**result)
+    run_module(ModuleSpec(
+        OPTIONS,
+        lambda task: (_preflight.run(task.api_client, task.server, task.selection, task.params["field_manager"]), None),
+        problems=lambda params: option_problems(params, OPTIONS) + field_manager_problems(params["field_manager"]),
+    ))
 
 
 if __name__ == "__main__":

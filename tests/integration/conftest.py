@@ -76,6 +76,26 @@ def legacy_ha(request: pytest.FixtureRequest) -> clusters.Cluster:
 
 
 @pytest.fixture
+def ha_off(legacy_ha: clusters.Cluster):
+    """legacy-ha with the gate off everywhere, and put back so afterwards (only when needed)."""
+    from support import multinode
+
+    if not multinode.gate_off_everywhere():
+        multinode.ha.set_gate(False)
+    assert multinode.gate_off_everywhere()
+    yield legacy_ha
+    if not multinode.gate_off_everywhere() or not all(multinode.ha.apiservers_ready().values()):
+        multinode.ha.set_gate(False)
+
+
+@pytest.fixture
+def ha_namespace(legacy_ha: clusters.Cluster):
+    name = new_namespace(legacy_ha.core(), "fg-ha")
+    yield name
+    delete_namespace(legacy_ha, name)
+
+
+@pytest.fixture
 def legacy_gate_on(legacy_cluster: clusters.Cluster) -> clusters.Cluster:
     if not legacy_cluster.gate_enabled():
         legacy_cluster.set_gate(True)

@@ -23,9 +23,8 @@ import yaml
 
 from support import multinode as mn
 from support.ansible import REPO, environment, run_module
-from support.ephemeral import delete_namespace
 from support.figures import record
-from support.pods import IMAGES, create_and_wait, new_namespace, tools_pod
+from support.pods import IMAGES, create_and_wait, tools_pod
 
 pytestmark = pytest.mark.legacy
 
@@ -36,12 +35,6 @@ FIGURES = "feature_gates_multinode"
 
 
 # --- helpers ------------------------------------------------------------------------------------------------------
-
-def gate_off_everywhere() -> bool:
-    files_off = all(b"--feature-gates" not in path.read_bytes() and b"featureGates" not in path.read_bytes()
-                    for path in mn.all_files())
-    return files_off and not any(mn.ha.gate_served(node) for node in mn.CONTROL_PLANE)
-
 
 def pinned(manifest: dict, node: mn.topology.Node) -> dict:
     """The pod on ``node``, placed there by the (highly available) scheduler."""
@@ -118,26 +111,6 @@ def assert_removed_in_reverse(cluster, original: dict[Path, bytes]) -> None:
     for node in mn.NODES:
         assert "EphemeralContainers" not in effective_kubelet_gates(cluster, node), node.node_name
         assert not (node.backup_dir / ".lock").exists() and not list(node.backup_dir.glob("pending-*"))
-
-
-# --- fixtures -----------------------------------------------------------------------------------------------------
-
-@pytest.fixture
-def ha_off(legacy_ha):
-    """legacy-ha with the gate off everywhere, and put back so afterwards (only when needed)."""
-    if not gate_off_everywhere():
-        mn.ha.set_gate(False)
-    assert gate_off_everywhere()
-    yield legacy_ha
-    if not gate_off_everywhere() or not all(mn.ha.apiservers_ready().values()):
-        mn.ha.set_gate(False)
-
-
-@pytest.fixture
-def ha_namespace(legacy_ha):
-    name = new_namespace(legacy_ha.core(), "fg-ha")
-    yield name
-    delete_namespace(legacy_ha, name)
 
 
 # --- scenarios ----------------------------------------------------------------------------------------------------

@@ -148,13 +148,13 @@ def test_kill_9_in_the_middle_of_a_fan_out_then_the_same_command_converges(clust
 def _read_then_write_at_once(cluster, ns: str, containers: list[dict]) -> list:
     """Every writer reads the pod, waits until all have read it, then writes: each write is based on
     the same, soon stale list, so only the server's guard decides what lands."""
-    names = ("_connection", "_write", "_era", "_pods", "_subresource")
-    connection, write, era, pods, subresource = (collection_module_utils(name) for name in names)
+    names = ("_core.connection", "_cluster.write", "_api.era", "_cluster.pods", "_api.pod")
+    connection, write, era, pods, pod_facts = (collection_module_utils(name) for name in names)
     barrier = threading.Barrier(len(containers))
 
     def writer(container: dict):
         api = connection.create_api_client({"kubeconfig": str(cluster.kubeconfig)})
-        before = subresource.ephemeral_containers(pods.read_pod(api, ns, "web"))
+        before = pod_facts.ephemeral_containers(pods.read_pod(api, ns, "web"))
         barrier.wait()
         try:
             return write.add_container(api, era.ERA_POD, ns, "web", container, before)

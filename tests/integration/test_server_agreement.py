@@ -72,8 +72,9 @@ def test_our_verdict_agrees_with_the_apiservers_dry_run(cluster, ns):
     pod = tools_pod("web")
     pod["spec"]["volumes"] = [{"name": "tmp", "emptyDir": {}}]
     create_and_wait(cluster.core(), ns, pod)
-    connection, rest, subresource, validate, era, pods, build = (collection_module_utils(name) for name in (
-        "_connection", "_rest", "_subresource", "_validate", "_era", "_pods", "_build"))
+    connection, rest, write, validate, era, pods, build, pod_facts = (collection_module_utils(name) for name in (
+        "_core.connection", "_core.rest", "_cluster.write", "_spec.validate", "_api.era", "_cluster.pods", "_spec.build",
+        "_api.pod"))
     api = connection.create_api_client({"kubeconfig": str(cluster.kubeconfig)})
     stored_pod = pods.read_pod(api, ns, "web")
     tally = {"examples": 0, "accepted_by_both": 0, "rejected_by_both": 0, "refused_for_the_kubelet": 0,
@@ -89,10 +90,10 @@ def test_our_verdict_agrees_with_the_apiservers_dry_run(cluster, ns):
         container = build.build_container({"name": generated["name"], "image": generated["image"], "custom": fields})
         ours = validate.validate_container(container, era.ERA_POD) + validate.validate_against_pod(container, stored_pod)
         kubelet_only = ours and all(KUBELET_IMAGE_RULE in problem for problem in ours)
-        body = subresource.patch_body(era.ERA_POD, container, [])
+        body = write.patch_body(era.ERA_POD, container, [])
         try:
-            rest.request_json(api, "PATCH", subresource.path(ns, "web"), query=[("dryRun", "All")], body=body,
-                              content_type=subresource.JSON_PATCH)
+            rest.request_json(api, "PATCH", write.path(ns, "web"), query=[("dryRun", "All")], body=body,
+                              content_type=write.JSON_PATCH)
             server = None
         except Exception as exc:  # noqa: BLE001  (any refusal is the server's verdict)
             server = getattr(exc, "body", None) or str(exc)

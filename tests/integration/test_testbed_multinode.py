@@ -33,3 +33,10 @@ def test_five_nodes_three_apiservers_behind_the_balancer_and_an_inventory_that_m
     assert sorted(inventory["kube_node"]["hosts"]) == sorted(n.node_name for n in mn.WORKERS)
     for path in mn.all_files():  # every file the role edits, where the inventory points
         assert path.is_file(), path
+    # kubeadm 1.21's servers (getKubeConfigSpecsBase): admin.conf and kubelet.conf the control-plane endpoint,
+    # scheduler.conf the node's own apiserver.
+    for node in mn.NODES:
+        for path in (node.kubeconfig, node.kubelet_kubeconfig):
+            assert f"server: {mn.CLUSTER.lb_url_for_nodes}\n" in path.read_text(), path
+    for node in mn.CONTROL_PLANE:
+        assert f"server: {node.apiserver_url}\n" in node.scheduler_kubeconfig.read_text(), node.scheduler_kubeconfig

@@ -4,13 +4,15 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 """Shared pieces of the diagnostics role's filters: the error type, the marker that says a summary.json was
-written by the role (retention only ever touches such runs), and time helpers."""
+written by the role (retention only ever touches such runs), and time helpers (RFC 3339 parsing is the API's,
+in plugins/module_utils/_api/times.py)."""
 
 from __future__ import annotations
 
 import datetime
 import typing as t
 
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api.times import parse_time
 from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._filter import UserError
 
 # Written into every summary.json and index.json; retention removes only run directories whose summary has it.
@@ -20,22 +22,6 @@ SCHEMA_VERSION = 1
 
 class DiagnosticsError(UserError):
     """A problem the user can fix; the filter plugin shows the message as it is."""
-
-
-def parse_time(value: t.Any) -> t.Optional[datetime.datetime]:
-    """An RFC 3339 time as Kubernetes writes it (``2026-11-23T14:05:01Z``), or None."""
-    if not value or not isinstance(value, str):
-        return None
-    text = value.strip()
-    if text.endswith("Z"):
-        text = text[:-1] + "+00:00"
-    try:
-        parsed = datetime.datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=datetime.timezone.utc)
-    return parsed
 
 
 def seconds_between(start: t.Any, end: t.Any) -> t.Optional[float]:

@@ -20,8 +20,9 @@ import typing as t
 
 # The modules' own profile list and container-name rule (a DNS-1123 label, ValidateDNS1123Label), so the plan
 # refuses exactly what ephemeral_container would.
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils import _naming
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._profiles import PROFILES
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api import names as _names
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._spec.options import default_of
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._spec.profiles import PROFILES
 from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._diagnostics.common import DiagnosticsError
 
 _PLACEHOLDER = re.compile(r"^\{([a-z_][a-z0-9_]*)\}$")
@@ -42,7 +43,7 @@ def run_id_problems(run_id: t.Any) -> list[str]:
     """A run id becomes part of container names and a directory name: a lower-case DNS label."""
     if not isinstance(run_id, str) or not run_id:
         return ["diagnostics_run_id must be a non-empty string"]
-    if not _naming.DNS1123_LABEL_RE.match(run_id):
+    if not _names.DNS1123_LABEL_RE.match(run_id):
         return [
             "diagnostics_run_id {0!r} must be lower-case letters, digits and '-', starting and ending with a letter or "
             "digit (it becomes part of container names, which are DNS labels), e.g. 20261123t140501z".format(run_id)
@@ -131,11 +132,11 @@ def _group_problems(group: t.Any, index: int, recipes: t.Mapping[str, t.Any], ru
         problems.append("{0}: profile {1!r} is not one of {2}".format(where, profile, ", ".join(PROFILES)))
     stem = group.get("container_name_stem") or recipe.get("stem") or recipe_name.replace("_", "-")
     name = "{0}-{1}".format(stem, run_id)
-    if not _naming.DNS1123_LABEL_RE.match(stem):
+    if not _names.DNS1123_LABEL_RE.match(stem):
         problems.append("{0}: container name stem {1!r} must be a lower-case DNS label".format(where, stem))
-    elif len(name) > _naming.DNS1123_LABEL_MAX:
+    elif len(name) > _names.DNS1123_LABEL_MAX:
         problems.append("{0}: container name {1!r} is longer than {2} characters; shorten the run id or the stem".format(
-            where, name, _naming.DNS1123_LABEL_MAX))
+            where, name, _names.DNS1123_LABEL_MAX))
     return problems
 
 
@@ -172,17 +173,17 @@ def module_args(group: t.Mapping[str, t.Any], recipe: t.Mapping[str, t.Any], set
         "env": group.get("env") or recipe.get("env") or None,
         "target": group.get("container") or None,
         "mount_target_volumes": bool(group.get("mount_target_volumes", recipe.get("mount_target_volumes", False))) and bool(group.get("container")),
-        "profile": group.get("profile") or recipe.get("profile") or "legacy",
+        "profile": group.get("profile") or recipe.get("profile") or default_of("profile"),
         "security_context": security_context or None,
         "namespace": None if group.get("all_namespaces") else (group.get("namespace") or "default"),
         "all_namespaces": bool(group.get("all_namespaces")),
         "label_selectors": _selectors(group),
         "field_selectors": list(group.get("field_selectors") or []),
         "image_pull_policy": settings.get("image_pull_policy") or None,
-        "max_concurrency": int(settings.get("max_concurrency") or 5),
+        "max_concurrency": int(settings.get("max_concurrency") or default_of("max_concurrency")),
         "max_ephemeral_containers": _int_or_none(settings.get("max_ephemeral_containers")),
         "logs_tail_lines": _int_or_none(settings.get("logs_tail_lines")),
-        "fail_on_image_pull_error": _flag(settings.get("fail_on_image_pull_error"), default=True),
+        "fail_on_image_pull_error": _flag(settings.get("fail_on_image_pull_error"), default=default_of("fail_on_image_pull_error")),
     }
     return result
 
@@ -223,7 +224,7 @@ def plan(targets: t.Any, recipes: t.Mapping[str, t.Any], settings: t.Mapping[str
             "index": index,
             "label": group_label(group, index),
             "recipe": group["recipe"],
-            "wait_timeout": int(wait_timeout if wait_timeout is not None else settings.get("wait_timeout") or 120),
+            "wait_timeout": int(wait_timeout if wait_timeout is not None else settings.get("wait_timeout") or default_of("wait_timeout")),
             "args": args,
         })
     return {"problems": problems, "groups": groups if not problems else []}

@@ -33,7 +33,7 @@ def needs(components: list[str], wait_method: str, verify_kubelet_configz: bool,
                        "why": "feature_gates_verify_kubelet_configz reads the kubelet configuration through the API"})
     if list_all_pods and any(c in NODE_COMPONENTS for c in components):
         wanted.append({"verb": "list", "resource": "pods", "namespace": "*",
-                       "why": "the role lists the pods on the node to compare their restarts"})
+                       "why": "the canary (feature_gates_canary) lists the pods on the first node to compare their restarts"})
     if "kubeadm_configmap" in components and kubeadm_configmap:
         wanted.append({"verb": "get", "resource": "configmaps", "namespace": "kube-system",
                        "why": "the ConfigMap step reads kubeadm-config"})

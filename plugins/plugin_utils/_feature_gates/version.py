@@ -6,46 +6,29 @@
 """What to do with the EphemeralContainers gate for one component, from that component's own version.
 
 Skew is allowed (kubelets may be two minors behind the apiserver), so the decision is per component, never per
-cluster. Lifecycle (website feature-gates page, KEP-277): absent <=1.15, alpha and off 1.16-1.22, beta and on
-1.23-1.24, GA and locked on 1.25-1.26 (``=false`` is fatal there), removed in 1.27 (any mention is fatal:
-``unrecognized feature gate: EphemeralContainers``, k/k#114410).
+cluster. The gate's lifecycle and the version grammar are API facts shared with the modules
+(plugins/module_utils/_api/gate.py and versions.py).
 """
 
 from __future__ import annotations
 
-import re
 import typing as t
 
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api import era, gate
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api.versions import Version, find_version
 from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates.gates import FeatureGateError
 
-# From 1.23 the gate is on without an explicit entry (beta 1.23, GA 1.25, always on once removed in 1.27).
-ON_BY_DEFAULT_FROM = 23
-
-# v1.21.14, 1.21, v1.21.14+k3s1, v1.22.17-eks-abc, "Kubernetes v1.21.14", registry/kube-apiserver:v1.21.14@sha256:...
-_VERSION = re.compile(r"(?<![\d.])v?(\d+)\.(\d+)(?:\.(\d+))?")
-
-
-class Version(t.NamedTuple):
-    major: int
-    minor: int
-    patch: int
-    text: str
+# The lifecycle's releases, as the reasons name them.
+_FIRST, _BETA, _GA, _REMOVED = ("1.%d" % minor for minor in (gate.FIRST_MINOR, gate.ON_BY_DEFAULT_FROM, gate.GA_FROM, gate.REMOVED_FROM))
 
 
 def parse_version(value: str) -> Version:
-    text = str(value or "").strip()
-    tail = text
-    if "/" in tail or "@" in tail:
-        # An image reference: only the tag may carry the version (the registry host may have a port).
-        tail = tail.split("@", 1)[0].rsplit("/", 1)[-1]
-        tail = tail.split(":", 1)[1] if ":" in tail else ""
-    match = _VERSION.search(tail)
-    if not match:
+    found = find_version(value)
+    if found is None:
         raise FeatureGateError(
-            "cannot read a Kubernetes version from %r; set feature_gates_component_versions for this component" % text
+            "cannot read a Kubernetes version from %r; set feature_gates_component_versions for this component" % str(value or "").strip()
         )
-    major, minor, patch = match.group(1), match.group(2), match.group(3)
-    return Version(int(major), int(minor), int(patch or 0), match.group(0))
+    return found
 
 
 def version_or_empty(value: str) -> str:
@@ -69,39 +52,40 @@ def decide(version: str | list[str], state: str = "present", component: str = "c
         raise FeatureGateError("%s reports version %s, which is not a Kubernetes 1.x release" % (component, ver.text))
     minor = ver.minor
     out = {"version": ver.text, "minor": "%d.%d" % (ver.major, minor), "component": component,
-           "on_by_default": minor >= ON_BY_DEFAULT_FROM}
+           "on_by_default": gate.stage(minor).on_by_default}
     if state == "absent":
         out.update(action="remove", reason=_absent_reason(minor))
         return out
     if state != "present":
         raise FeatureGateError("state must be present or absent, not %r" % state)
-    if minor <= 15:
+    stage = gate.stage(minor).name
+    if stage == "absent":
         out.update(action="fail", reason=(
-            "%s is %s: EphemeralContainers exists from 1.16; older components refuse to start with the unknown gate. "
-            "Upgrade to 1.16-1.22 first." % (component, ver.text)))
-    elif minor <= 22:
+            "%s is %s: EphemeralContainers exists from %s; older components refuse to start with the unknown gate. "
+            "Upgrade to %s first." % (component, ver.text, _FIRST, gate.minors("alpha", "alpha"))))
+    elif stage == "alpha":
         note = ""
-        if minor == 22:
-            note = " Note: 1.22 serves the Pod-kind subresource, which kubectl <=1.21 cannot use."
+        if minor == era.POD_KIND_FROM:
+            note = " Note: 1.%d serves the Pod-kind subresource, which kubectl <=1.%d cannot use." % (minor, minor - 1)
         out.update(action="enable", reason="%s is %s: the gate is alpha and off by default; enabling it.%s" % (component, ver.text, note))
-    elif minor <= 26:
+    elif stage in ("beta", "ga"):
         out.update(action="leave", reason=(
-            "%s is %s: the gate is on by default (beta 1.23, GA and locked 1.25); nothing to write. "
-            "Never set it to false here; remove any explicit entry with feature_gates_state=absent before 1.27."
-            % (component, ver.text)))
+            "%s is %s: the gate is on by default (beta %s, GA and locked %s); nothing to write. "
+            "Never set it to false here; remove any explicit entry with feature_gates_state=absent before %s."
+            % (component, ver.text, _BETA, _GA, _REMOVED)))
     else:
         out.update(action="refuse", reason=(
-            "%s is %s: the EphemeralContainers gate was removed in 1.27 (k/k#114410) and ephemeral containers are always on. "
+            "%s is %s: the EphemeralContainers gate was removed in %s (k/k#114410) and ephemeral containers are always on. "
             "Setting it would stop the component from starting. Run with feature_gates_state=absent to remove any leftover entry."
-            % (component, ver.text)))
+            % (component, ver.text, _REMOVED)))
     return out
 
 
 def _absent_reason(minor: int) -> str:
-    if minor >= 27:
+    if minor >= gate.REMOVED_FROM:
         return "the gate no longer exists; any leftover entry stops the component, so removing it"
-    if minor >= 23:
-        return "the gate is on by default; removing the explicit entry (needed before 1.27)"
+    if minor >= gate.ON_BY_DEFAULT_FROM:
+        return "the gate is on by default; removing the explicit entry (needed before %s)" % _REMOVED
     return "removing the gate; ephemeral containers stop being accepted (running ones keep running)"
 
 

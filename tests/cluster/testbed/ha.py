@@ -50,12 +50,13 @@ def _prepare_node(node: Node, cluster_pki, gate: bool) -> None:
     namespaces.start(node)
     if not node.pki_dir.exists():
         shutil.copytree(cluster_pki, node.pki_dir)
-    own_api = node.apiserver_url if node.control_plane else CLUSTER.lb_url_for_nodes
-    pki.write_kubeconfig(node.kubeconfig, CLUSTER, node.pki_dir, "admin", own_api)
+    # As kubeadm 1.21 writes them (getKubeConfigSpecsBase): admin.conf and kubelet.conf name the control-plane
+    # endpoint (haproxy), scheduler.conf the node's local apiserver (its advertise address).
+    pki.write_kubeconfig(node.kubeconfig, CLUSTER, node.pki_dir, "admin", CLUSTER.lb_url_for_nodes)
     pki.write_kubeconfig(node.kubelet_kubeconfig, CLUSTER, node.pki_dir, f"kubelet-{node.node_name}",
                          CLUSTER.lb_url_for_nodes)
     if node.control_plane:
-        pki.write_kubeconfig(node.scheduler_kubeconfig, CLUSTER, node.pki_dir, "scheduler", CLUSTER.lb_url_for_nodes)
+        pki.write_kubeconfig(node.scheduler_kubeconfig, CLUSTER, node.pki_dir, "scheduler", node.apiserver_url)
     containerd.start(node)
     _import_images(node)
     write_node_files(node, gate)

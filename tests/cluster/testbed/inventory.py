@@ -23,7 +23,7 @@ def host_vars(node: Node) -> dict:
         "feature_gates_kubelet_restart_command": f"{CLUSTER_DIR / 'testbed.sh'} restart-kubelet {NAME}/{node.short}",
         "feature_gates_kubelet_healthz_url": node.kubelet_healthz_url,
         "feature_gates_kubelet_kubeconfig": str(node.kubelet_kubeconfig),
-        # Control planes: this node's own apiserver (verify reads its discovery); workers: the load balancer.
+        # kubeadm's admin.conf: the load balancer. Checks of this node's own apiserver go to feature_gates_apiserver_url.
         "feature_gates_kubeconfig": str(node.kubeconfig),
     }
     if node.control_plane:
@@ -45,6 +45,8 @@ def document() -> dict:
                 "feature_gates_kubelet_env_files": [],
                 "feature_gates_validate_certs": False,
                 "feature_gates_verify_kubelet_configz": True,
+                # What haproxy checks (loadbalancer.py), for the preflight's load balancer warning.
+                "feature_gates_lb_health_check": "readyz",
                 # This cluster answers fast; the role's defaults (5 s checks, 10 s settling) suit slower ones.
                 "feature_gates_wait_delay": 2,
                 "feature_gates_settle_seconds": 3,

@@ -89,8 +89,7 @@ class Node(Era):
 
     @property
     def kubeconfig(self) -> Path:
-        """admin.conf on this node: control planes reach their own apiserver (the role reads discovery through
-        it to check the apiserver it just changed), workers the load balancer."""
+        """admin.conf on this node; it names the load balancer on every node, as kubeadm's does."""
         return self.etc / "admin.conf"
 
     @property

@@ -13,7 +13,7 @@ import kubernetes
 from support.pods import IMAGES
 
 LABEL = "fleet=yes"
-# The module's requests carry this user agent (plugins/module_utils/_connection.py); kubectl's start with "kubectl/".
+# The module's requests carry this user agent (plugins/module_utils/_core/connection.py); kubectl's start with "kubectl/".
 MODULE_AGENT = "kubedebug.ephemeral/"
 KUBECTL_AGENT = "kubectl/"
 

@@ -52,6 +52,13 @@ def all_files() -> list[Path]:
     return [path for node in NODES for path in node_files(node)]
 
 
+def gate_off_everywhere() -> bool:
+    """No gate in any file the role edits, and no apiserver serving the subresource: a stock 1.21 cluster."""
+    files_off = all(b"--feature-gates" not in path.read_bytes() and b"featureGates" not in path.read_bytes()
+                    for path in all_files())
+    return files_off and not any(ha.gate_served(node) for node in CONTROL_PLANE)
+
+
 def snapshot() -> dict[Path, bytes]:
     return {path: path.read_bytes() for path in all_files()}
 
@@ -95,6 +102,16 @@ def inventory_with(path: Path, host_vars: dict[str, dict]) -> Path:
     for group in document["all"]["children"].values():
         for host, values in group["hosts"].items():
             values.update(host_vars.get(host, {}))
+    path.write_text(json.dumps(document, indent=2))
+    return path
+
+
+def inventory_of(path: Path, *nodes: topology.Node) -> Path:
+    """The generated inventory with only ``nodes`` as hosts (in their groups), written to ``path``."""
+    document = json.loads(CLUSTER.inventory.read_text())
+    wanted = {node.node_name for node in nodes}
+    for group in document["all"]["children"].values():
+        group["hosts"] = {host: values for host, values in group["hosts"].items() if host in wanted}
     path.write_text(json.dumps(document, indent=2))
     return path
 

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._admission import matching_webhooks, pod_security_labels
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._cluster.admission import (
+    matching_webhooks,
+    pod_security_labels,
+)
 
 
 def test_pod_security_labels_with_and_without_versions():

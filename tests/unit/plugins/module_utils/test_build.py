@@ -7,7 +7,11 @@ from __future__ import annotations
 
 import copy
 
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._build import build_container, merge_mounts, mounts_from_target
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._spec.build import (
+    build_container,
+    merge_mounts,
+    mounts_from_target,
+)
 
 
 def params(**overrides):

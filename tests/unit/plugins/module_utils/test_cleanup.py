@@ -8,11 +8,13 @@ the first failure stops the run with the rest untouched."""
 
 from __future__ import annotations
 
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils import _cleanup, _evict, _pods
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._era import ERA_EPHEMERAL_CONTAINERS, ERA_POD
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._errors import KubedebugError
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._recycle import DELETE, EVICT, Candidate
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._subresource import ServerInfo
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api.era import ERA_EPHEMERAL_CONTAINERS, ERA_POD
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._cleanup import cleanup as _cleanup
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._cleanup import evict as _evict
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._cleanup.recycle import Candidate, DELETE, EVICT
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._cluster import pods as _pods
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._cluster.discovery import ServerInfo
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._core.errors import KubedebugError
 
 SERVER = ServerInfo("v1.37.2", 1, 37, ERA_POD)
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._connection import MIN_K8S_VERSION
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._core.connection import MIN_K8S_VERSION
 from ansible_collections.kubedebug.ephemeral.plugins.modules import ephemeral_container, ephemeral_container_info
 
 ROOT = Path(__file__).resolve().parents[4]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._compare import diff_view, spec_differences
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._spec.compare import diff_view, spec_differences
 
 WANTED = {"name": "debugger-1", "image": "busybox:1.36", "command": ["sh"], "stdin": True, "tty": True,
           "targetContainerName": "app", "env": [{"name": "A", "value": "1"}, {"name": "B", "value": "2"}],

@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils import _connection
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._errors import KubedebugError
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._core import connection as _connection
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._core.errors import KubedebugError
 
 
 def validated(params, monkeypatch, env=None):

@@ -9,7 +9,11 @@ import copy
 
 import pytest
 
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._defaults import apply_server_defaults, default_pull_policy, normalize, parse_image_reference
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api.defaults import apply_server_defaults, normalize
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api.images import (
+    default_pull_policy,
+    parse_image_reference,
+)
 from ansible_collections.kubedebug.ephemeral.tests.unit.plugins.module_utils.samples import BUILT, RETURNED
 
 DIGEST = "sha256:" + "0123456789abcdef" * 4

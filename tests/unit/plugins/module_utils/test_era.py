@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._era import (
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api.era import (
     ERA_EPHEMERAL_CONTAINERS,
     ERA_POD,
     ERA_UNSUPPORTED,
     detect_era,
-    parse_server_version,
 )
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api.versions import parse_server_version
 
 PODS = {"name": "pods", "kind": "Pod", "namespaced": True, "verbs": ["create", "get", "list"]}
 

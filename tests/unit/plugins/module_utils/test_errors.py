@@ -10,9 +10,9 @@ import json
 import pytest
 from kubernetes.client.exceptions import ApiException
 
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._errors import (
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api.gate import feature_gate_message
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._core.errors import (
     Operation,
-    feature_gate_message,
     parse_status,
     pod_security_violation,
     translate,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils import _logs
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._cluster import logs as _logs
 
 
 @pytest.fixture

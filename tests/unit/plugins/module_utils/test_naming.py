@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._naming import derive_name
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api.names import derive_name
 from ansible_collections.kubedebug.ephemeral.tests.unit.plugins.module_utils.samples import BUILT, RETURNED
 
 

@@ -11,10 +11,11 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils import _connection, _pods
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._build import build_container
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._fields import ALLOWED_FIELDS
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._options import (
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api.fields import ALLOWED_FIELDS
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._cluster import pods as _pods
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._core import connection as _connection
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._spec.build import build_container
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._spec.options import (
     CONTAINER_OPTIONS,
     MOUNT_OPTIONS,
     OPTIONS,
@@ -79,13 +80,13 @@ def test_fields_without_an_option_are_reported_under_custom():
     ({"volume_mounts": [{"name": "v", "mount_path": "/v", "sub_path": ""}]}, "volume_mounts[0].sub_path: an empty string"),
 ])
 def test_ranges_and_explicit_empty_values_are_refused(params, message):
-    from ansible_collections.kubedebug.ephemeral.plugins.module_utils._option_checks import option_problems
+    from ansible_collections.kubedebug.ephemeral.plugins.module_utils._spec.checks import option_problems
 
     problems = option_problems(params, OPTIONS)
     assert len(problems) == 1 and problems[0].startswith(message), problems
 
 
 def test_unset_and_in_range_values_pass():
-    from ansible_collections.kubedebug.ephemeral.plugins.module_utils._option_checks import option_problems
+    from ansible_collections.kubedebug.ephemeral.plugins.module_utils._spec.checks import option_problems
 
     assert option_problems({"wait_timeout": 0, "max_concurrency": 256, "command": None, "stdin": False}, OPTIONS) == []

@@ -12,8 +12,10 @@ import time
 import pytest
 from kubernetes.client.exceptions import ApiException
 
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils import _pods, _rest
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._errors import KubedebugError
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._cluster import pods as _pods
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._core import concurrency as _concurrency
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._core import rest as _rest
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._core.errors import KubedebugError
 from ansible_collections.kubedebug.ephemeral.tests.unit.pod_factories import pod
 
 
@@ -77,7 +79,7 @@ def test_run_bounded_keeps_order_exceptions_and_bound():
             raise KubedebugError("boom")
         return item * 10
 
-    results = _pods.run_bounded(work, list(range(8)), 3)
+    results = _concurrency.run_bounded(work, list(range(8)), 3)
     assert [r for r in results if not isinstance(r, Exception)] == [0, 10, 20, 40, 50, 60, 70]
     assert isinstance(results[3], KubedebugError)
     assert 1 < peak[0] <= 3

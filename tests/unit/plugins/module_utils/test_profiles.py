@@ -9,7 +9,7 @@ import copy
 
 import pytest
 
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._profiles import PROFILES, apply_profile
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._spec.profiles import PROFILES, apply_profile
 
 BASE = {"name": "debugger-x", "image": "busybox:1.36", "command": ["sh"]}
 EXPLICIT = dict(BASE, securityContext={"runAsUser": 0, "capabilities": {"add": ["SYS_PTRACE"], "drop": ["MKNOD"]}})

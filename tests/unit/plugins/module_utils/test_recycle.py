@@ -12,9 +12,18 @@ import json
 
 import pytest
 
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils import _evict, _rest
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._errors import KubedebugError
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._recycle import DELETE, EVICT, NONE, candidates, criterion_problems, decide, match
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._cleanup import evict as _evict
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._cleanup.recycle import (
+    DELETE,
+    EVICT,
+    NONE,
+    candidates,
+    criterion_problems,
+    decide,
+    match,
+)
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._core import rest as _rest
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._core.errors import KubedebugError
 from ansible_collections.kubedebug.ephemeral.tests.unit.plugins.module_utils.recorder import Recorder, api_error
 from ansible_collections.kubedebug.ephemeral.tests.unit.pod_factories import pod
 

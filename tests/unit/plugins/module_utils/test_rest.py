@@ -9,8 +9,8 @@ import pytest
 from kubernetes.client.exceptions import ApiException
 from urllib3.exceptions import MaxRetryError, NewConnectionError
 
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils import _rest
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._errors import Operation, translate
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._core import rest as _rest
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._core.errors import Operation, translate
 
 
 class RefusingClient:

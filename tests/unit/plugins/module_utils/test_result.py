@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._result import attach_command
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._inject.result import attach_command
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._runtime import NO, UNKNOWN, YES, targeting
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api.runtime import NO, UNKNOWN, YES, targeting
 
 
 @pytest.mark.parametrize("runtime,kubelet,expected", [

@@ -10,9 +10,16 @@ import json
 import pytest
 from kubernetes.client.exceptions import ApiException
 
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils import _rest, _subresource
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._era import ERA_EPHEMERAL_CONTAINERS, ERA_POD, ERA_UNSUPPORTED
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._errors import KubedebugError
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api import pod as _pod
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api.era import (
+    ERA_EPHEMERAL_CONTAINERS,
+    ERA_POD,
+    ERA_UNSUPPORTED,
+)
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._cluster import discovery as _discovery
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._cluster import write as _write
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._core import rest as _rest
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._core.errors import KubedebugError
 from ansible_collections.kubedebug.ephemeral.tests.unit.plugins.module_utils.recorder import ByPath
 
 EC = {"name": "debugger-1", "image": "busybox:1.36", "command": ["sh"]}
@@ -28,10 +35,10 @@ def conflict():
 def test_patch_bodies_per_era():
     # Append, then test that ours landed where the list we read ended: any concurrent append moves it.
     before = [{"name": "a", "image": "x"}, {"name": "b", "image": "x"}]
-    assert _subresource.patch_body(ERA_POD, EC, before) == [
+    assert _write.patch_body(ERA_POD, EC, before) == [
         {"op": "add", "path": "/spec/ephemeralContainers/-", "value": EC},
         {"op": "test", "path": "/spec/ephemeralContainers/2/name", "value": EC["name"]}]
-    assert _subresource.patch_body(ERA_EPHEMERAL_CONTAINERS, EC, before) == [
+    assert _write.patch_body(ERA_EPHEMERAL_CONTAINERS, EC, before) == [
         {"op": "add", "path": "/ephemeralContainers/-", "value": EC},
         {"op": "test", "path": "/ephemeralContainers/2/name", "value": EC["name"]}]
 
@@ -39,14 +46,14 @@ def test_patch_bodies_per_era():
 def test_patch_bodies_for_a_pod_without_ephemeral_containers():
     # PodSpec omits the empty list, and a JSON patch cannot append to an absent list: test that it is
     # still absent and add the whole list. EphemeralContainers always has its list.
-    assert _subresource.patch_body(ERA_POD, EC, []) == [
+    assert _write.patch_body(ERA_POD, EC, []) == [
         {"op": "test", "path": "/spec/ephemeralContainers", "value": None},
         {"op": "add", "path": "/spec/ephemeralContainers", "value": [EC]}]
-    assert _subresource.patch_body(ERA_EPHEMERAL_CONTAINERS, EC, []) == [
+    assert _write.patch_body(ERA_EPHEMERAL_CONTAINERS, EC, []) == [
         {"op": "add", "path": "/ephemeralContainers/-", "value": EC},
         {"op": "test", "path": "/ephemeralContainers/0/name", "value": EC["name"]}]
     with pytest.raises(KubedebugError, match="disabled"):
-        _subresource.patch_body(ERA_UNSUPPORTED, EC, [])
+        _write.patch_body(ERA_UNSUPPORTED, EC, [])
 
 
 def test_a_patch_the_server_could_not_apply_may_be_stale_a_validation_error_is_not():
@@ -57,18 +64,18 @@ def test_a_patch_the_server_could_not_apply_may_be_stale_a_validation_error_is_n
     invalid = ApiException(status=422, reason="Unprocessable Entity")
     invalid.body = json.dumps({"kind": "Status", "code": 422, "reason": "Invalid", "message": "Pod \"web\" is invalid",
                                "details": {"name": "web", "kind": "Pod", "causes": [{"field": "spec.ephemeralContainers[0].image"}]}})
-    assert _subresource.is_stale(failed) and _subresource.is_stale(conflict())
-    assert not _subresource.is_stale(invalid)
+    assert _write.is_stale(failed) and _write.is_stale(conflict())
+    assert not _write.is_stale(invalid)
 
 
 def test_verify_accepts_a_pod_that_holds_the_container():
     response = {"kind": "Pod", "spec": {"ephemeralContainers": [{"name": "other"}, STORED]}}
-    assert _subresource.verify_written(ERA_POD, response, "debugger-1") == STORED
+    assert _write.verify_written(ERA_POD, response, "debugger-1") == STORED
 
 
 def test_verify_accepts_the_legacy_kind():
     response = {"kind": "EphemeralContainers", "ephemeralContainers": [STORED]}
-    assert _subresource.verify_written(ERA_EPHEMERAL_CONTAINERS, response, "debugger-1") == STORED
+    assert _write.verify_written(ERA_EPHEMERAL_CONTAINERS, response, "debugger-1") == STORED
 
 
 @pytest.mark.parametrize("era, response", [
@@ -82,7 +89,7 @@ def test_verify_accepts_the_legacy_kind():
 ])
 def test_verify_refuses_a_200_that_added_nothing(era, response):
     with pytest.raises(KubedebugError, match="answered 200 but did not add") as info:
-        _subresource.verify_written(era, response, "debugger-1")
+        _write.verify_written(era, response, "debugger-1")
     assert info.value.result["era_mismatch"] is True
 
 
@@ -100,21 +107,21 @@ def discovery(kind=None):
 ])
 def test_discover(kind, version, era, enabled, monkeypatch):
     monkeypatch.setattr(_rest, "request_json", ByPath({"/api/v1": discovery(kind), "/version": version}))
-    server = _subresource.discover(None)
+    server = _discovery.discover(None)
     assert (server.era, server.era.served, server.git_version) == (era, enabled, version["gitVersion"])
     if not enabled:
         with pytest.raises(KubedebugError, match=r"server 1\.21.*kube-apiserver AND every kubelet"):
-            _subresource.require_enabled(server)
+            _discovery.require_enabled(server)
 
 
 def test_discover_without_version_access(monkeypatch):
     forbidden = ApiException(status=403, reason="Forbidden")
     monkeypatch.setattr(_rest, "request_json", ByPath({"/api/v1": discovery("Pod"), "/version": forbidden}))
-    server = _subresource.discover(None)
+    server = _discovery.discover(None)
     assert server.era == ERA_POD and server.version is None
     assert server.as_dict()["git_version"] is None
 
 
 def test_ephemeral_containers_of_both_kinds():
-    assert _subresource.ephemeral_containers({"kind": "Pod", "spec": {}}) == []
-    assert _subresource.ephemeral_containers({"kind": "EphemeralContainers", "ephemeralContainers": [EC]}) == [EC]
+    assert _pod.ephemeral_containers({"kind": "Pod", "spec": {}}) == []
+    assert _pod.ephemeral_containers({"kind": "EphemeralContainers", "ephemeralContainers": [EC]}) == [EC]

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._era import (
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api.era import (
     ERA_EPHEMERAL_CONTAINERS,
     ERA_POD,
     ERA_UNSUPPORTED,
 )
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._validate import (
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._spec.validate import (
     validate_against_pod,
     validate_container,
     validate_params,

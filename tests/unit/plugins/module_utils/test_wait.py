@@ -9,8 +9,10 @@ import json
 
 import pytest
 
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils import _rest, _wait
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._errors import KubedebugError
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api import status as _status
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._cluster import watch as _watch
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._core import rest as _rest
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._core.errors import KubedebugError
 from ansible_collections.kubedebug.ephemeral.tests.unit.pod_factories import pod
 
 RUNNING = {"name": "dbg", "state": {"running": {"startedAt": "2026-01-01T00:00:01Z"}}, "ready": False, "restartCount": 0,
@@ -35,44 +37,44 @@ INVALID = {"name": "dbg", "state": {"waiting": {"reason": "InvalidImageName", "m
     ({"name": "dbg", "state": {}}, "running", False),
 ])
 def test_is_done(status, wait_for, done):
-    assert _wait.is_done(status, wait_for) is done
+    assert _status.is_done(status, wait_for) is done
 
 
 def test_container_status_finds_by_name():
     the_pod = pod(statuses=[dict(RUNNING, name="other"), TERMINATED])
-    assert _wait.container_status(the_pod, "dbg") is TERMINATED
-    assert _wait.container_status(the_pod, "missing") is None
-    assert _wait.container_status({"status": {}}, "dbg") is None
+    assert _status.container_status(the_pod, "dbg") is TERMINATED
+    assert _status.container_status(the_pod, "missing") is None
+    assert _status.container_status({"status": {}}, "dbg") is None
 
 
 def test_is_fatal_only_for_unrecoverable_reasons():
-    assert _wait.is_fatal(INVALID) and not _wait.is_fatal(PULL_BACKOFF) and not _wait.is_fatal(None)
+    assert _status.is_fatal(INVALID) and not _status.is_fatal(PULL_BACKOFF) and not _status.is_fatal(None)
 
 
 @pytest.mark.parametrize("reason", ["ErrImagePull", "ImagePullBackOff"])
 def test_a_failed_pull_is_fatal_only_when_asked(reason):
     status = {"name": "dbg", "state": {"waiting": {"reason": reason}}}
-    assert _wait.is_fatal(status, pull_errors_fatal=True) and not _wait.is_fatal(status)
-    assert not _wait.is_fatal(CREATING, pull_errors_fatal=True)
+    assert _status.is_fatal(status, pull_errors_fatal=True) and not _status.is_fatal(status)
+    assert not _status.is_fatal(CREATING, pull_errors_fatal=True)
 
 
 def test_summarize():
-    assert _wait.summarize(None) is None
-    assert _wait.summarize(TERMINATED) == {
+    assert _status.summarize(None) is None
+    assert _status.summarize(TERMINATED) == {
         "state": "terminated", "reason": "Error", "message": None, "exit_code": 3, "signal": None, "started_at": "s",
         "finished_at": "f", "container_id": "containerd://123", "image": None, "image_id": None, "ready": False, "restart_count": 0,
     }
-    running = _wait.summarize(RUNNING)
+    running = _status.summarize(RUNNING)
     assert (running["state"], running["started_at"], running["container_id"], running["image"]) == (
         "running", "2026-01-01T00:00:01Z", "containerd://123", "docker.io/library/busybox:1.36")
 
 
 def test_explanations():
-    assert "kubelet's EphemeralContainers feature gate" in _wait.pending_explanation(None, "running")
-    assert "ImagePullBackOff: Back-off pulling image" in _wait.pending_explanation(PULL_BACKOFF, "running")
-    assert "still running" in _wait.pending_explanation(RUNNING, "terminated")
-    assert "still waiting (ContainerCreating)" in _wait.pending_explanation(CREATING, "running")
-    message = _wait.timeout_message({_wait.Target("shop", "web", "dbg"): None}, "running", 30)
+    assert "kubelet's EphemeralContainers feature gate" in _watch.pending_explanation(None, "running")
+    assert "ImagePullBackOff: Back-off pulling image" in _watch.pending_explanation(PULL_BACKOFF, "running")
+    assert "still running" in _watch.pending_explanation(RUNNING, "terminated")
+    assert "still waiting (ContainerCreating)" in _watch.pending_explanation(CREATING, "running")
+    message = _watch.timeout_message({_watch.Target("shop", "web", "dbg"): None}, "running", 30)
     assert message.startswith("Timed out after 30 s waiting for 1 ephemeral container(s) to be running.")
     assert "shop/web container 'dbg'" in message and "never reported a status" in message
 
@@ -123,7 +125,7 @@ class FakeCluster:
 def cluster(monkeypatch):
     def make(pods, batches):
         fake = FakeCluster(pods, batches)
-        monkeypatch.setattr(_wait, "list_pods_versioned", fake.list_pods_versioned)
+        monkeypatch.setattr(_watch, "list_pods_versioned", fake.list_pods_versioned)
         monkeypatch.setattr(_rest, "open_response", fake.open_response)
         return fake
     return make
@@ -132,8 +134,8 @@ def cluster(monkeypatch):
 def test_wait_one_pod_through_a_watch(cluster):
     fake = cluster([pod()], [[{"type": "MODIFIED", "object": pod(statuses=[CREATING])},
                               {"type": "MODIFIED", "object": pod(statuses=[RUNNING])}]])
-    result = _wait.wait_for_containers(None, [_wait.Target("shop", "web", "dbg")], "running", 30)
-    assert result[_wait.Target("shop", "web", "dbg")] == RUNNING
+    result = _watch.wait_for_containers(None, [_watch.Target("shop", "web", "dbg")], "running", 30)
+    assert result[_watch.Target("shop", "web", "dbg")] == RUNNING
     assert fake.watch_queries[0]["fieldSelector"] == "metadata.name=web"
     assert fake.watch_queries[0]["resourceVersion"] == "100"
     assert fake.streams[0].closed
@@ -141,15 +143,15 @@ def test_wait_one_pod_through_a_watch(cluster):
 
 def test_already_done_needs_no_watch(cluster):
     fake = cluster([pod(statuses=[TERMINATED])], [])
-    result = _wait.wait_for_containers(None, [_wait.Target("shop", "web", "dbg")], "terminated", 30)
-    assert result[_wait.Target("shop", "web", "dbg")] == TERMINATED and fake.watch_queries == []
+    result = _watch.wait_for_containers(None, [_watch.Target("shop", "web", "dbg")], "terminated", 30)
+    assert result[_watch.Target("shop", "web", "dbg")] == TERMINATED and fake.watch_queries == []
 
 
 def test_many_pods_one_watch_with_the_label_selector(cluster):
     fake = cluster([pod("a"), pod("b")], [[{"type": "MODIFIED", "object": pod("a", statuses=[RUNNING])},
                                            {"type": "MODIFIED", "object": pod("b", statuses=[TERMINATED])}]])
-    targets = [_wait.Target("shop", "a", "dbg"), _wait.Target("shop", "b", "dbg")]
-    result = _wait.wait_for_containers(None, targets, "running", 30, label_selector="app=web")
+    targets = [_watch.Target("shop", "a", "dbg"), _watch.Target("shop", "b", "dbg")]
+    result = _watch.wait_for_containers(None, targets, "running", 30, label_selector="app=web")
     assert set(result) == set(targets)
     assert len(fake.watch_queries) == 1 and fake.watch_queries[0]["labelSelector"] == "app=web"
 
@@ -165,36 +167,36 @@ class Clock:
 
 def test_timeout_without_status_blames_the_kubelet_gate(cluster):
     cluster([pod()], [[], [], []])
-    with pytest.raises(_wait.WaitTimeout) as info:
-        _wait.wait_for_containers(None, [_wait.Target("shop", "web", "dbg")], "running", 10, clock=Clock(4))
+    with pytest.raises(_watch.WaitTimeout) as info:
+        _watch.wait_for_containers(None, [_watch.Target("shop", "web", "dbg")], "running", 10, clock=Clock(4))
     assert "never reported a status" in info.value.msg and "feature gate" in info.value.msg
-    assert info.value.statuses == {_wait.Target("shop", "web", "dbg"): None}
+    assert info.value.statuses == {_watch.Target("shop", "web", "dbg"): None}
 
 
 def test_timeout_while_pulling_says_so(cluster):
     cluster([pod(statuses=[PULL_BACKOFF])], [[], [], []])
-    with pytest.raises(_wait.WaitTimeout, match="ImagePullBackOff: Back-off pulling image"):
-        _wait.wait_for_containers(None, [_wait.Target("shop", "web", "dbg")], "running", 10, clock=Clock(4))
+    with pytest.raises(_watch.WaitTimeout, match="ImagePullBackOff: Back-off pulling image"):
+        _watch.wait_for_containers(None, [_watch.Target("shop", "web", "dbg")], "running", 10, clock=Clock(4))
 
 
 def test_a_pull_error_fails_in_seconds_when_pull_errors_are_fatal(cluster):
     cluster([pod()], [[{"type": "MODIFIED", "object": pod(statuses=[PULL_BACKOFF])}]])
     clock = Clock(1)
-    with pytest.raises(_wait.WaitFailed) as info:
-        _wait.wait_for_containers(None, [_wait.Target("shop", "web", "dbg")], "running", 120, clock=clock, pull_errors_fatal=True)
-    assert not isinstance(info.value, _wait.WaitTimeout)
+    with pytest.raises(_watch.WaitFailed) as info:
+        _watch.wait_for_containers(None, [_watch.Target("shop", "web", "dbg")], "running", 120, clock=clock, pull_errors_fatal=True)
+    assert not isinstance(info.value, _watch.WaitTimeout)
     assert info.value.msg == ("1 ephemeral container(s) cannot start: shop/web container 'dbg': it is waiting with "
                               "ImagePullBackOff: Back-off pulling image \"nope:1\"")
-    assert info.value.statuses == {_wait.Target("shop", "web", "dbg"): PULL_BACKOFF}
+    assert info.value.statuses == {_watch.Target("shop", "web", "dbg"): PULL_BACKOFF}
     assert clock.now < 10
 
 
 def test_a_container_that_cannot_start_does_not_stop_the_wait_for_the_others(cluster):
     fake = cluster([pod("a"), pod("b")], [[{"type": "MODIFIED", "object": pod("a", statuses=[INVALID])}],
                                           [{"type": "MODIFIED", "object": pod("b", statuses=[TERMINATED])}]])
-    targets = [_wait.Target("shop", "a", "dbg"), _wait.Target("shop", "b", "dbg")]
-    with pytest.raises(_wait.WaitFailed) as info:
-        _wait.wait_for_containers(None, targets, "terminated", 30, label_selector="app=web")
+    targets = [_watch.Target("shop", "a", "dbg"), _watch.Target("shop", "b", "dbg")]
+    with pytest.raises(_watch.WaitFailed) as info:
+        _watch.wait_for_containers(None, targets, "terminated", 30, label_selector="app=web")
     assert info.value.statuses == {targets[0]: INVALID, targets[1]: TERMINATED}
     assert info.value.msg.startswith("1 ephemeral container(s) cannot start: shop/a container 'dbg'")
     assert len(fake.watch_queries) == 2
@@ -203,19 +205,19 @@ def test_a_container_that_cannot_start_does_not_stop_the_wait_for_the_others(clu
 def test_invalid_image_fails_at_once(cluster):
     cluster([pod()], [[{"type": "MODIFIED", "object": pod(statuses=[INVALID])}]])
     with pytest.raises(KubedebugError, match="InvalidImageName"):
-        _wait.wait_for_containers(None, [_wait.Target("shop", "web", "dbg")], "running", 30)
+        _watch.wait_for_containers(None, [_watch.Target("shop", "web", "dbg")], "running", 30)
 
 
 def test_deleted_pod(cluster):
     cluster([pod()], [[{"type": "DELETED", "object": pod()}]])
     with pytest.raises(KubedebugError, match="was deleted while waiting"):
-        _wait.wait_for_containers(None, [_wait.Target("shop", "web", "dbg")], "running", 30)
+        _watch.wait_for_containers(None, [_watch.Target("shop", "web", "dbg")], "running", 30)
 
 
 def test_watch_error_event_relists(cluster):
     fake = cluster([pod()], [[{"type": "ERROR", "object": {"kind": "Status", "code": 410}}],
                              [{"type": "MODIFIED", "object": pod(statuses=[RUNNING])}]])
-    _wait.wait_for_containers(None, [_wait.Target("shop", "web", "dbg")], "running", 30)
+    _watch.wait_for_containers(None, [_watch.Target("shop", "web", "dbg")], "running", 30)
     assert len(fake.watch_queries) == 2
 
 
@@ -237,8 +239,8 @@ def test_a_broken_watch_lists_again_and_goes_on(cluster, monkeypatch):
         return BrokenStream([]) if len(fake.streams) == 1 else stream
 
     monkeypatch.setattr(_rest, "open_response", open_broken_once)
-    result = _wait.wait_for_containers(None, [_wait.Target("shop", "web", "dbg")], "running", 30, sleep=lambda s: None)
-    assert result[_wait.Target("shop", "web", "dbg")] == RUNNING
+    result = _watch.wait_for_containers(None, [_watch.Target("shop", "web", "dbg")], "running", 30, sleep=lambda s: None)
+    assert result[_watch.Target("shop", "web", "dbg")] == RUNNING
     assert len(fake.watch_queries) == 2
 
 
@@ -253,10 +255,10 @@ def test_an_apiserver_that_restarts_while_waiting_is_waited_for(cluster, monkeyp
             raise KubedebugError("Could not reach the Kubernetes API server: refused", status=0)
         return listed(*args, **kwargs)
 
-    monkeypatch.setattr(_wait, "list_pods_versioned", unreachable_twice)
+    monkeypatch.setattr(_watch, "list_pods_versioned", unreachable_twice)
     slept = []
-    result = _wait.wait_for_containers(None, [_wait.Target("shop", "web", "dbg")], "running", 30, sleep=slept.append)
-    assert result[_wait.Target("shop", "web", "dbg")] == RUNNING and len(slept) == 2
+    result = _watch.wait_for_containers(None, [_watch.Target("shop", "web", "dbg")], "running", 30, sleep=slept.append)
+    assert result[_watch.Target("shop", "web", "dbg")] == RUNNING and len(slept) == 2
 
 
 def test_an_apiserver_that_stays_away_ends_the_wait_with_its_error(cluster, monkeypatch):
@@ -265,37 +267,37 @@ def test_an_apiserver_that_stays_away_ends_the_wait_with_its_error(cluster, monk
     def unreachable(*args, **kwargs):
         raise KubedebugError("Could not reach the Kubernetes API server: refused", status=0)
 
-    monkeypatch.setattr(_wait, "list_pods_versioned", unreachable)
+    monkeypatch.setattr(_watch, "list_pods_versioned", unreachable)
     times = iter([0.0, 0.0, 5.0, 31.0, 31.0, 31.0])
-    with pytest.raises(_wait.WaitFailed, match="Could not reach"):
-        _wait.wait_for_containers(None, [_wait.Target("shop", "web", "dbg")], "running", 30,
-                                  clock=lambda: next(times), sleep=lambda s: None)
+    with pytest.raises(_watch.WaitFailed, match="Could not reach"):
+        _watch.wait_for_containers(None, [_watch.Target("shop", "web", "dbg")], "running", 30,
+                                   clock=lambda: next(times), sleep=lambda s: None)
 
 
 def test_a_seeded_wait_watches_from_the_given_version_without_a_list(cluster, monkeypatch):
     fake = cluster([pod()], [[{"type": "BOOKMARK", "object": {"kind": "Pod", "metadata": {"resourceVersion": "120"}}},
                               {"type": "MODIFIED", "object": pod(statuses=[RUNNING])}]])
-    monkeypatch.setattr(_wait, "list_pods_versioned", lambda *a, **k: pytest.fail("listed again"))
-    target = _wait.Target("shop", "web", "dbg")
-    result = _wait.wait_for_containers(None, [target], "running", 30, seen={target: CREATING}, resource_version="77")
+    monkeypatch.setattr(_watch, "list_pods_versioned", lambda *a, **k: pytest.fail("listed again"))
+    target = _watch.Target("shop", "web", "dbg")
+    result = _watch.wait_for_containers(None, [target], "running", 30, seen={target: CREATING}, resource_version="77")
     assert result[target] == RUNNING
     assert fake.watch_queries[0]["resourceVersion"] == "77" and fake.watch_queries[0]["allowWatchBookmarks"] == "true"
 
 
 def test_seeded_targets_already_done_cost_no_request(cluster, monkeypatch):
     fake = cluster([pod(statuses=[TERMINATED])], [])
-    monkeypatch.setattr(_wait, "list_pods_versioned", lambda *a, **k: pytest.fail("listed"))
-    target = _wait.Target("shop", "web", "dbg")
-    assert _wait.wait_for_containers(None, [target], "terminated", 30, seen={target: TERMINATED}, resource_version="7") == {
+    monkeypatch.setattr(_watch, "list_pods_versioned", lambda *a, **k: pytest.fail("listed"))
+    target = _watch.Target("shop", "web", "dbg")
+    assert _watch.wait_for_containers(None, [target], "terminated", 30, seen={target: TERMINATED}, resource_version="7") == {
         target: TERMINATED}
     assert fake.watch_queries == []
 
 
 def test_a_seeded_fatal_status_fails_at_once(cluster):
     cluster([pod()], [])
-    target = _wait.Target("shop", "web", "dbg")
-    with pytest.raises(_wait.WaitFailed, match="InvalidImageName"):
-        _wait.wait_for_containers(None, [target], "running", 30, seen={target: INVALID}, resource_version="7")
+    target = _watch.Target("shop", "web", "dbg")
+    with pytest.raises(_watch.WaitFailed, match="InvalidImageName"):
+        _watch.wait_for_containers(None, [target], "running", 30, seen={target: INVALID}, resource_version="7")
 
 
 def test_a_watch_that_ends_goes_on_from_its_last_version_without_a_list(cluster, monkeypatch):
@@ -304,8 +306,8 @@ def test_a_watch_that_ends_goes_on_from_its_last_version_without_a_list(cluster,
         [{"type": "MODIFIED", "object": pod(statuses=[RUNNING])}]])
     lists = []
     listed = fake.list_pods_versioned
-    monkeypatch.setattr(_wait, "list_pods_versioned", lambda *a, **k: lists.append(1) or listed(*a, **k))
-    target = _wait.Target("shop", "web", "dbg")
-    _wait.wait_for_containers(None, [target], "running", 30)
+    monkeypatch.setattr(_watch, "list_pods_versioned", lambda *a, **k: lists.append(1) or listed(*a, **k))
+    target = _watch.Target("shop", "web", "dbg")
+    _watch.wait_for_containers(None, [target], "running", 30)
     assert len(lists) == 1  # only the first, unseeded start
     assert [q["resourceVersion"] for q in fake.watch_queries] == ["100", "130"]

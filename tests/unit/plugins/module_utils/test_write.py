@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils import _rest, _write
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._era import ERA_EPHEMERAL_CONTAINERS, ERA_POD
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._errors import KubedebugError
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api.era import ERA_EPHEMERAL_CONTAINERS, ERA_POD
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._cluster import write as _write
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._core import rest as _rest
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._core.errors import KubedebugError
 from ansible_collections.kubedebug.ephemeral.tests.unit.plugins.module_utils.recorder import Recorder, api_error
 from ansible_collections.kubedebug.ephemeral.tests.unit.pod_factories import pod
 

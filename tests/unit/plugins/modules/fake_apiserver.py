@@ -21,8 +21,8 @@ from ansible.module_utils import basic
 from ansible.module_utils.testing import patch_module_args
 from kubernetes.client.exceptions import ApiException
 
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils import _rest
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._defaults import apply_server_defaults, normalize
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api.defaults import apply_server_defaults, normalize
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._core import rest as _rest
 from ansible_collections.kubedebug.ephemeral.tests.unit import pod_factories
 
 CONNECTION = {"host": "https://fake-apiserver:6443", "api_key": "test-token"}

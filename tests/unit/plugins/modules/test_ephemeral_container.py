@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._defaults import apply_server_defaults
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api.defaults import apply_server_defaults
 from ansible_collections.kubedebug.ephemeral.plugins.modules.ephemeral_container import main
 from ansible_collections.kubedebug.ephemeral.tests.unit.plugins.modules.fake_apiserver import FakeApiServer, make_pod, run_module
 

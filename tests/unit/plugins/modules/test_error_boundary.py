@@ -19,7 +19,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils import _inject
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._inject import inject as _inject
 from ansible_collections.kubedebug.ephemeral.plugins.modules import ephemeral_container, ephemeral_container_info
 from ansible_collections.kubedebug.ephemeral.tests.unit.plugins.modules.fake_apiserver import make_pod, run_main
 

@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.kubedebug.ephemeral.plugins.modules import ephemeral_container, ephemeral_container_cleanup, ephemeral_container_preflight
+from ansible_collections.kubedebug.ephemeral.plugins.modules import (
+    ephemeral_container,
+    ephemeral_container_cleanup,
+    ephemeral_container_preflight,
+)
 from ansible_collections.kubedebug.ephemeral.tests.unit.plugins.modules.fake_apiserver import FakeApiServer, make_pod, run_module
 
 CLEANUP_CASES = [

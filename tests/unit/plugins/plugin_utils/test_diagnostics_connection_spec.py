@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._connection import CONNECTION_ARG_SPEC
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._core.connection import CONNECTION_ARG_SPEC
 
 ROLE = Path(__file__).resolve().parents[4] / "roles" / "diagnostics"
 

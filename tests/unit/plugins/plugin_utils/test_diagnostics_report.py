@@ -7,7 +7,12 @@ from __future__ import annotations
 
 import json
 
-from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._diagnostics.common import GENERATOR, iso_utc, parse_time, seconds_between
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api.times import parse_time
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._diagnostics.common import (
+    GENERATOR,
+    iso_utc,
+    seconds_between,
+)
 from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._diagnostics.report import (
     index,
     index_markdown,
