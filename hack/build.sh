@@ -31,6 +31,12 @@ if [[ -n "${bad}" ]]; then
   die "the tarball contains entries that must not be shipped (see above); fix build_ignore in galaxy.yml"
 fi
 
+log "checking the tarball ships the licence the headers cite"
+entries="$(tar -tzf "${tarball}" | sed 's|^\./||')"
+for licence in LICENSE LICENSES/GPL-3.0-or-later.txt; do
+  grep -qx "${licence}" <<<"${entries}" || die "the tarball has no ${licence}; check build_ignore in galaxy.yml"
+done
+
 tmp="$(mktemp -d)"
 trap 'rm -rf "${tmp}"' EXIT
 log "installing the tarball into ${tmp}/collections"

@@ -16,13 +16,16 @@ import typing as t
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._diagnostics import html_report, outcomes, plan, report, retention
-from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates import canary, ha, kubeadm, kubelet, layout, manifest, mirror_pod, version
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._diagnostics import budget, html_report, outcomes, plan, report, retention
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates import (
+    access, canary, ha, kubeadm, kubelet, layout, manifest, mirror_pod, records, version,
+)
 from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils import _role_variables
 from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._filter import as_filter
 
 # Operation -> helper; the piped value is the helper's first argument, the filter's further arguments follow it.
 OPERATIONS: dict[str, t.Callable[..., t.Any]] = {
+    "diagnostics.budget": budget.budget,
     "diagnostics.index": report.index,
     "diagnostics.index_html": html_report.index_html,
     "diagnostics.index_md": report.index_markdown,
@@ -32,9 +35,13 @@ OPERATIONS: dict[str, t.Callable[..., t.Any]] = {
     "diagnostics.report_md": report.report_markdown,
     "diagnostics.retention": retention.runs_to_remove,
     "diagnostics.summary": report.summary,
+    "feature_gates.access_needs": access.needs,
+    "feature_gates.configmap_value": records.configmap_value,
     "feature_gates.canary_compare": canary.compare,
     "feature_gates.canary_restarts": canary.restarts,
     "feature_gates.decisions": version.decisions,
+    "feature_gates.failure": records.failure,
+    "feature_gates.journal": records.journal,
     "feature_gates.kubeadm_config": kubeadm.cluster_configuration_gates,
     "feature_gates.kubeadm_manifest_gates": kubeadm.manifest_gates,
     "feature_gates.kubelet_configmap": kubeadm.kubelet_configmap,
@@ -45,6 +52,7 @@ OPERATIONS: dict[str, t.Callable[..., t.Any]] = {
     "feature_gates.manifest_edit": manifest.edit,
     "feature_gates.manifest_info": manifest.inspect,
     "feature_gates.mirror_pod": mirror_pod.identity,
+    "feature_gates.retries": records.retries,
     "feature_gates.version": version.version_or_empty,
     "roles.unknown_variables": _role_variables.unknown_variables,
     "roles.warn": _role_variables.warn,

@@ -50,7 +50,9 @@ import yaml
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
+# A script, not a pytest run: the paths pytest.ini gives the tests (support, testbed).
 sys.path.insert(0, str(REPO / "tests" / "integration"))
+sys.path.insert(0, str(REPO / "tests" / "cluster"))
 
 from support import ansible as it_ansible  # noqa: E402  (needs the path above)
 from support.audit import AuditLog  # noqa: E402

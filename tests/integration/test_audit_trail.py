@@ -1,4 +1,4 @@
-"""Audit trail (issue 11): every write names its field manager, and ephemeral_container_info reports who
+"""Audit trail: every write names its field manager, and ephemeral_container_info reports who
 added each ephemeral container and when, from managedFields, for kubectl debug's containers too; the
 optional annotation is a second write, made once."""
 

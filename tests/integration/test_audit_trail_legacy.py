@@ -1,4 +1,4 @@
-"""Audit trail on the legacy era (1.21, gate on; issue 11): what that era records about who added an
+"""Audit trail on the legacy era (1.21, gate on): what that era records about who added an
 ephemeral container. The fieldManager is sent and accepted, the pod keeps managedFields for its other
 writers, but writes through the ephemeralcontainers subresource get no managedFields entry (ours and
 kubectl's alike), so added_by is null there; the annotate record is the trail that era keeps."""

@@ -1,4 +1,4 @@
-"""Hostile and wrong input (issue 12): every case fails with its own message that names the option, with
+"""Hostile and wrong input: every case fails with its own message that names the option, with
 no traceback, and nothing reaches the API as a write (the audit log is the witness). All cases run as
 tasks of one real ansible-playbook against the current era, so Ansible's own argument checks count too."""
 

@@ -1,4 +1,4 @@
-"""ephemeral_container_cleanup on the current era (issue 11): a 3-replica Deployment under a
+"""ephemeral_container_cleanup on the current era: a 3-replica Deployment under a
 PodDisruptionBudget minAvailable 2, two of its pods carrying ephemeral containers, is recycled one pod
 after the other without ever dropping below 2 Ready pods (sampled), the replacements carry none; a
 bare pod is reported and untouched; a StatefulSet's pod comes back under its name without them; check

@@ -1,4 +1,4 @@
-"""How the diagnostics role reaches the API (issue 12): every connection option of diagnostics_connection reaches
+"""How the diagnostics role reaches the API: every connection option of diagnostics_connection reaches
 the module, a misspelt one fails before anything runs, and the example Role of docs/examples is exactly enough
 (each permission taken away in turn makes the run report that permission by name)."""
 

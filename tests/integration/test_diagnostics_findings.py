@@ -1,4 +1,4 @@
-"""What a new user ran into with diagnose.yml on the test bed (issue 14, section 1), each now caught: a run that
+"""What a new user ran into with diagnose.yml on the test bed, each now caught: a run that
 selects no pod, a debug image that cannot be pulled, and a misspelt role variable."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""report.html and index.html as a person sees them (issue 14, section 2): two real runs on the test bed - thread
+"""report.html and index.html as a person sees them: two real runs on the test bed - thread
 dumps of JVMs, a packet capture, a failing check and a skipped pod - then Debian's chromium, headless, loads both
 pages from the file system: the DOM it built holds what a person looks for, and it takes the screenshots shown in
 docs/diagnostics.md (KUBEDEBUG_UPDATE_SCREENSHOTS=1 writes them to docs/images/)."""

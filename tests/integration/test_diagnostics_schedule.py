@@ -1,4 +1,4 @@
-"""The scheduled paths of docs/diagnostics.md, run for real (issue 14, section 1): the playbook through
+"""The scheduled paths of docs/diagnostics.md, run for real: the playbook through
 ansible-runner, which AWX and Ansible Automation Platform run every job with, and the documented CronJob in the
 execution-environment image, every minute on the current era."""
 

@@ -1,4 +1,4 @@
-"""The canary on legacy-ha (issue 19): a pod on the first node that restarts after the change stops the rollout,
+"""The canary on legacy-ha: a pod on the first node that restarts after the change stops the rollout,
 naming the pod and its restarts.
 
 A gate that restarts containers cannot be had on 1.21 at will, so the restart is made by hand: once the kubelet of

@@ -1,4 +1,4 @@
-"""The feature_gates role under faults, on the multi-node legacy cluster (issue 12, "feature_gates under faults"):
+"""The feature_gates role under faults, on the multi-node legacy cluster:
 ansible-playbook killed with -9 right after it wrote a manifest, two runs on one node at once, and a backup directory
 that cannot be written. Each runs tests/integration/playbooks/feature_gates_node.yml on one node of the generated
 inventory and leaves the cluster with the gate off."""

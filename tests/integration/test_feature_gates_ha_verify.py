@@ -1,4 +1,4 @@
-"""Issue 19: with kubeadm's admin.conf (server = the load balancer) the role must still check the apiserver it has just
+"""With kubeadm's admin.conf (server = the load balancer) the role must still check the apiserver it has just
 changed, not whichever one the load balancer picks.
 
 Deterministic: the changed node's apiserver is out of haproxy's rotation (runtime API, state maint) for the whole run,

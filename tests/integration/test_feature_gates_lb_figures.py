@@ -1,4 +1,4 @@
-"""What clients of the load balancer see while one apiserver's static pod is swapped (issue 19), for the figures in
+"""What clients of the load balancer see while one apiserver's static pod is swapped, for the figures in
 docs/feature-gates.md: failed requests and the longest gap of a probe through haproxy, for
 
 - kubeadm's defaults behind a plain TCP load balancer: --shutdown-delay-duration 0, a TCP check, no redispatch;

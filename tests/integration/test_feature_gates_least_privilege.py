@@ -1,8 +1,7 @@
-"""docs/examples/feature-gates-rbac.yaml is exactly enough for the feature_gates role's API use (issue 12, "Least
-privilege"): a run of the role on a control-plane node of the multi-node legacy cluster (kubelet, kube-apiserver and
-kube-scheduler, check mode: every API read of a real run, nothing restarted) passes with a ServiceAccount bound to the
-example's Role and ClusterRole, and with any one permission taken away it fails before any write, naming exactly that
-permission."""
+"""docs/examples/feature-gates-rbac.yaml is exactly enough for the feature_gates role's API use: a run of the role on a
+control-plane node of the multi-node legacy cluster (kubelet, kube-apiserver and kube-scheduler, check mode: every
+API read of a real run, nothing restarted) passes with a ServiceAccount bound to the example's Role and ClusterRole,
+and with any one permission taken away it fails before any write, naming exactly that permission."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The feature_gates role on the test bed's real legacy control plane (Kubernetes 1.21.14, issue 4 "Must show").
+"""The feature_gates role on the test bed's real legacy control plane (Kubernetes 1.21.14).
 
 kube-apiserver and kube-scheduler run as static pods from the very manifests the role edits, started by a kubelet
 that reads the very config file the role edits; the role restarts that kubelet through the test bed. Every scenario

@@ -1,4 +1,4 @@
-"""playbooks/enable_feature_gates.yml across a real multi-node 1.21 cluster (issue 10 "Must show").
+"""playbooks/enable_feature_gates.yml across a real multi-node 1.21 cluster: the rollout keeps the API available.
 
 The test bed's legacy-ha mode: three control-plane nodes, each a kubelet running kube-apiserver and kube-scheduler as
 static pods from its own kubeadm-layout files, two workers, all v1.21.14, each node in its own network namespace with

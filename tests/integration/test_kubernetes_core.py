@@ -1,4 +1,4 @@
-"""Our modules and kubernetes.core's in one play, with kubernetes.core itself (issue 14, section 4).
+"""Our modules and kubernetes.core's in one play, with kubernetes.core itself.
 
 What the README and the guides promise about kubernetes.core is checked against kubernetes.core as a
 user installs it, from the `ansible` packages on PyPI (throwaway venvs made by hack/venv-ansible.sh):

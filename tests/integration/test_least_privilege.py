@@ -1,4 +1,4 @@
-"""The example Roles in docs/examples are exactly enough (issue 12): the workflow passes with the Role as
+"""The example Roles in docs/examples are exactly enough: the workflow passes with the Role as
 written, and with any one permission taken away it fails (or, for logs, warns) with a message naming
 exactly that permission. The credentials are a ServiceAccount token given as host/api_key/ca_cert."""
 

@@ -1,5 +1,5 @@
 """Both modules on the oldest kubernetes client we declare (tests/requirements-min.txt), against the
-current era: the floor in requirements.txt is exercised, not assumed (issue 9)."""
+current era: the floor in requirements.txt is exercised, not assumed."""
 
 from __future__ import annotations
 

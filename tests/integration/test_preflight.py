@@ -1,4 +1,4 @@
-"""ephemeral_container_preflight on the current era (issue 11): a Pod Security 'restricted' namespace
+"""ephemeral_container_preflight on the current era: a Pod Security 'restricted' namespace
 lists the profiles it admits and profile=auto picks one that passes; a ServiceAccount missing each
 permission in turn gets it named; runtimes, webhooks and counts are reported; nothing is written."""
 

@@ -1,4 +1,4 @@
-"""ephemeral_container_preflight on the legacy era (1.21) with the gate off (issue 11): the gate is named,
+"""ephemeral_container_preflight on the legacy era (1.21) with the gate off: the gate is named,
 and kube-apiserver, a static pod in kube-system, is named as one."""
 
 from __future__ import annotations

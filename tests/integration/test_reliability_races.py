@@ -1,4 +1,4 @@
-"""Races between writers of one pod, and a crash in the middle of a fan-out (issue 12).
+"""Races between writers of one pod, and a crash in the middle of a fan-out.
 
 Every writer is a real ansible-playbook process; the apiserver's audit log counts what was stored."""
 

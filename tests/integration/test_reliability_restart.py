@@ -1,4 +1,4 @@
-"""The current era's kube-apiserver killed (SIGKILL) and started again while the module works (issue 12).
+"""The current era's kube-apiserver killed (SIGKILL) and started again while the module works: the module's calls survive it.
 
 Outcome: the module resumes. While waiting it lists and watches again once the apiserver answers; a
 write that hits the dead apiserver is sent again within 60 s, and its JSON patch test keeps it from

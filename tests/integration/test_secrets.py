@@ -1,4 +1,4 @@
-"""Credentials never show (issue 12): with a token as api_key, a password, and a kubeconfig given as a dict
+"""Credentials never show: with a token as api_key, a password, and a kubeconfig given as a dict
 with a token and a client key, tasks that succeed, fail and warn are run with -vvv and --diff; no secret
 value appears anywhere in what ansible-playbook prints or returns."""
 

@@ -1,4 +1,4 @@
-"""Our client-side validation against the real apiserver's (issue 12): Hypothesis generates container
+"""Our client-side validation agrees with the real apiserver's: Hypothesis generates container
 specs, valid and invalid; each is judged by our checks (validate_container + validate_against_pod, the
 ones that mirror the API) and by a server-side dry run of the very write the module would send.
 

@@ -1,4 +1,4 @@
-"""The test bed's command line contract and its build on a fresh machine (issue 9).
+"""The test bed's command line contract and its build on a fresh machine.
 
 ``KUBECONFIG=$(testbed.sh up ERA)`` is how the quickstart and users take the kubeconfig, so stdout
 must be that one path whatever the build or its child processes print. And a fresh machine's Go
@@ -10,18 +10,14 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 import textwrap
 import types
 from pathlib import Path
 
 from support.clusters import CLUSTER_DIR
-
-sys.path.insert(0, str(CLUSTER_DIR))
-
-from testbed import __main__ as testbed_main  # noqa: E402  (needs the path above)
-from testbed import eras as testbed_eras  # noqa: E402
-from testbed import openapi  # noqa: E402
+from testbed import __main__ as testbed_main
+from testbed import eras as testbed_eras
+from testbed import openapi
 
 
 def test_up_prints_only_the_kubeconfig_path_on_stdout(testbed_current):

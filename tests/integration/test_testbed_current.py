@@ -1,4 +1,4 @@
-"""The test bed's current era runs real workloads, and kubectl debug works on it (issue 2)."""
+"""The test bed's current era runs real workloads, and kubectl debug works on it."""
 
 from __future__ import annotations
 

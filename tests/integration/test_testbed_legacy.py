@@ -1,4 +1,4 @@
-"""The legacy era (1.21): the EphemeralContainers gate really is off, then on (issue 2)."""
+"""The legacy era (1.21): the EphemeralContainers gate really is off, then on."""
 
 from __future__ import annotations
 

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import dataclasses
 import subprocess
-import sys
 from pathlib import Path
 
 import kubernetes
+# tests/cluster is on pytest's pythonpath (pytest.ini); the benchmarks put it on sys.path themselves.
+from testbed import cluster as testbed_cluster
+from testbed import eras as testbed_eras
+from testbed import scale as testbed_scale
+from testbed import teardown as testbed_teardown
 
 CLUSTER_DIR = Path(__file__).resolve().parents[2] / "cluster"
-sys.path.insert(0, str(CLUSTER_DIR))
-
-from testbed import cluster as testbed_cluster  # noqa: E402  (needs the path above)
-from testbed import eras as testbed_eras  # noqa: E402
-from testbed import scale as testbed_scale  # noqa: E402
-from testbed import teardown as testbed_teardown  # noqa: E402
 
 
 @dataclasses.dataclass

@@ -1,4 +1,4 @@
-"""Helpers for the preflight and cleanup tests (issue 11): restricted namespaces and pods, workloads
+"""Helpers for the preflight and cleanup tests: restricted namespaces and pods, workloads
 with disruption budgets, and a sampler of Ready replicas."""
 
 from __future__ import annotations

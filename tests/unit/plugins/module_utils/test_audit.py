@@ -10,15 +10,11 @@ from __future__ import annotations
 import json
 
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api import field_managers as _field_managers
+from ansible_collections.kubedebug.ephemeral.tests.unit.pod_factories import pod
 
 
 def owned(*names):
     return {"f:spec": {"f:ephemeralContainers": {'k:{"name":"%s"}' % name: {".": {}, "f:image": {}} for name in names}}}
-
-
-def pod(managed, names, annotations=None):
-    return {"metadata": {"managedFields": managed, "annotations": annotations or {}},
-            "spec": {"ephemeralContainers": [{"name": name} for name in names]}}
 
 
 def test_each_container_gets_the_entry_that_owns_it():
@@ -29,7 +25,7 @@ def test_each_container_gets_the_entry_that_owns_it():
         {"manager": "kubectl-debug", "operation": "Update", "time": "t1", "subresource": "ephemeralcontainers",
          "fieldsV1": owned("b")},
     ]
-    found = _field_managers.writers(pod(managed, ["a", "b", "c", "d"]))
+    found = _field_managers.writers(pod(managed=managed, ephemeral=["a", "b", "c", "d"]))
     assert found["a"] == {"manager": "kubedebug.ephemeral", "operation": "Update", "time": "t2", "subresource": "ephemeralcontainers",
                           "api_version": "v1", "time_exact": False}
     assert found["c"]["time_exact"] is True  # the newest container of that manager: its time is this one's
@@ -39,17 +35,17 @@ def test_each_container_gets_the_entry_that_owns_it():
 
 def test_before_1_22_there_is_no_subresource_and_the_list_may_sit_at_the_top():
     managed = [{"manager": "m", "operation": "Update", "time": "t", "fieldsV1": {"f:ephemeralContainers": {'k:{"name":"x"}': {}}}}]
-    assert _field_managers.writers(pod(managed, ["x"]))["x"]["subresource"] is None
+    assert _field_managers.writers(pod(managed=managed, ephemeral=["x"]))["x"]["subresource"] is None
 
 
 def test_odd_keys_are_ignored():
     managed = [{"manager": "m", "fieldsV1": {"f:spec": {"f:ephemeralContainers": {"k:not-json": {}, "v:1": {}}}}}]
-    assert _field_managers.writers(pod(managed, [])) == {}
+    assert _field_managers.writers(pod(managed=managed, ephemeral=[])) == {}
 
 
 def test_records_by_container_and_text_kept():
     annotations = {"kubedebug.ephemeral/a": json.dumps({"run_id": "r1"}), "kubedebug.ephemeral/b": "not json", "other": "x"}
-    assert _field_managers.records(pod([], [], annotations)) == {"a": {"run_id": "r1"}, "b": "not json"}
+    assert _field_managers.records(pod(managed=[], annotations=annotations)) == {"a": {"run_id": "r1"}, "b": "not json"}
 
 
 def test_new_record_names_run_user_host_time():

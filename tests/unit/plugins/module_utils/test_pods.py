@@ -16,14 +16,7 @@ from ansible_collections.kubedebug.ephemeral.plugins.module_utils._cluster impor
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._core import concurrency as _concurrency
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._core import rest as _rest
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._core.errors import KubedebugError
-
-
-def pod(name, phase="Running", ephemeral=(), namespace="shop", terminating=False):
-    meta = {"name": name, "namespace": namespace}
-    if terminating:
-        meta["deletionTimestamp"] = "2026-01-01T00:00:00Z"
-    return {"metadata": meta, "spec": {"containers": [{"name": "app"}], "ephemeralContainers": [{"name": n} for n in ephemeral]},
-            "status": {"phase": phase}}
+from ansible_collections.kubedebug.ephemeral.tests.unit.pod_factories import pod
 
 
 @pytest.mark.parametrize("params, require, problems", [

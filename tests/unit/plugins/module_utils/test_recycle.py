@@ -25,18 +25,9 @@ from ansible_collections.kubedebug.ephemeral.plugins.module_utils._cleanup.recyc
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._core import rest as _rest
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._core.errors import KubedebugError
 from ansible_collections.kubedebug.ephemeral.tests.unit.plugins.module_utils.recorder import Recorder, api_error
+from ansible_collections.kubedebug.ephemeral.tests.unit.pod_factories import pod
 
 NOW = datetime.datetime(2026, 12, 2, 12, 0, 0, tzinfo=datetime.timezone.utc)
-
-
-def pod(name="web", ephemeral=(), statuses=(), owner=None, annotations=None, terminating=False):
-    meta = {"name": name, "namespace": "shop", "uid": "uid-" + name, "annotations": annotations or {}}
-    if owner:
-        meta["ownerReferences"] = [{"kind": owner, "name": "o", "uid": "owner-uid", "controller": True}]
-    if terminating:
-        meta["deletionTimestamp"] = "2026-12-02T11:00:00Z"
-    return {"metadata": meta, "spec": {"ephemeralContainers": [{"name": n} for n in ephemeral]},
-            "status": {"ephemeralContainerStatuses": list(statuses)}}
 
 
 def ended(name, at):

@@ -13,6 +13,7 @@ from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api import st
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._cluster import watch as _watch
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._core import rest as _rest
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._core.errors import KubedebugError
+from ansible_collections.kubedebug.ephemeral.tests.unit.pod_factories import pod
 
 RUNNING = {"name": "dbg", "state": {"running": {"startedAt": "2026-01-01T00:00:01Z"}}, "ready": False, "restartCount": 0,
            "image": "docker.io/library/busybox:1.36", "imageID": "sha256:abc", "containerID": "containerd://123"}
@@ -23,11 +24,6 @@ TERMINATED = {
 PULL_BACKOFF = {"name": "dbg", "state": {"waiting": {"reason": "ImagePullBackOff", "message": 'Back-off pulling image "nope:1"'}}}
 CREATING = {"name": "dbg", "state": {"waiting": {"reason": "ContainerCreating"}}}
 INVALID = {"name": "dbg", "state": {"waiting": {"reason": "InvalidImageName", "message": "bad ref"}}}
-
-
-def pod(name="web", statuses=(), namespace="shop"):
-    return {"kind": "Pod", "metadata": {"name": name, "namespace": namespace, "resourceVersion": "5"},
-            "status": {"phase": "Running", "ephemeralContainerStatuses": list(statuses)}}
 
 
 @pytest.mark.parametrize("status, wait_for, done", [
@@ -152,8 +148,8 @@ def test_already_done_needs_no_watch(cluster):
 
 
 def test_many_pods_one_watch_with_the_label_selector(cluster):
-    fake = cluster([pod("a"), pod("b")], [[{"type": "MODIFIED", "object": pod("a", [RUNNING])},
-                                           {"type": "MODIFIED", "object": pod("b", [TERMINATED])}]])
+    fake = cluster([pod("a"), pod("b")], [[{"type": "MODIFIED", "object": pod("a", statuses=[RUNNING])},
+                                           {"type": "MODIFIED", "object": pod("b", statuses=[TERMINATED])}]])
     targets = [_watch.Target("shop", "a", "dbg"), _watch.Target("shop", "b", "dbg")]
     result = _watch.wait_for_containers(None, targets, "running", 30, label_selector="app=web")
     assert set(result) == set(targets)
@@ -196,8 +192,8 @@ def test_a_pull_error_fails_in_seconds_when_pull_errors_are_fatal(cluster):
 
 
 def test_a_container_that_cannot_start_does_not_stop_the_wait_for_the_others(cluster):
-    fake = cluster([pod("a"), pod("b")], [[{"type": "MODIFIED", "object": pod("a", [INVALID])}],
-                                          [{"type": "MODIFIED", "object": pod("b", [TERMINATED])}]])
+    fake = cluster([pod("a"), pod("b")], [[{"type": "MODIFIED", "object": pod("a", statuses=[INVALID])}],
+                                          [{"type": "MODIFIED", "object": pod("b", statuses=[TERMINATED])}]])
     targets = [_watch.Target("shop", "a", "dbg"), _watch.Target("shop", "b", "dbg")]
     with pytest.raises(_watch.WaitFailed) as info:
         _watch.wait_for_containers(None, targets, "terminated", 30, label_selector="app=web")

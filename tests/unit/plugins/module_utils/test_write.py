@@ -15,15 +15,12 @@ from ansible_collections.kubedebug.ephemeral.plugins.module_utils._cluster impor
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._core import rest as _rest
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._core.errors import KubedebugError
 from ansible_collections.kubedebug.ephemeral.tests.unit.plugins.module_utils.recorder import Recorder, api_error
+from ansible_collections.kubedebug.ephemeral.tests.unit.pod_factories import pod
 
 EC = {"name": "debugger-1", "image": "busybox:1.36", "command": ["sh"]}
 STORED = dict(EC, imagePullPolicy="IfNotPresent", terminationMessagePath="/dev/termination-log", terminationMessagePolicy="File")
 OTHER = {"name": "other", "image": "busybox:1.36"}
 STALE = "the server rejected our request due to an error in our request"
-
-
-def pod(*containers):
-    return {"kind": "Pod", "metadata": {"name": "web", "namespace": "shop"}, "spec": {"ephemeralContainers": list(containers)}}
 
 
 def add(recorder, monkeypatch, era=ERA_POD, before=(), dry_run=False, clock=None):
@@ -33,7 +30,7 @@ def add(recorder, monkeypatch, era=ERA_POD, before=(), dry_run=False, clock=None
 
 
 def test_a_json_patch_with_a_test_of_the_list_read(monkeypatch):
-    recorder = Recorder(pod(OTHER, STORED))
+    recorder = Recorder(pod(ephemeral=[OTHER, STORED]))
     written = add(recorder, monkeypatch, before=[OTHER])
     assert (written.created, written.stored, written.attempts) == (True, STORED, 1)
     method, path, kwargs = recorder.calls[0]
@@ -44,7 +41,7 @@ def test_a_json_patch_with_a_test_of_the_list_read(monkeypatch):
 
 
 def test_dry_run_and_its_era(monkeypatch):
-    recorder = Recorder(pod(STORED))
+    recorder = Recorder(pod(ephemeral=[STORED]))
     add(recorder, monkeypatch, dry_run=True)
     assert recorder.calls[0][2]["query"] == [("dryRun", "All")]
     nothing = Recorder()
@@ -54,7 +51,7 @@ def test_dry_run_and_its_era(monkeypatch):
 
 
 def test_a_stale_list_is_read_again_and_the_write_retried_on_it(monkeypatch):
-    recorder = Recorder(api_error(422, STALE), pod(OTHER), pod(OTHER, STORED))
+    recorder = Recorder(api_error(422, STALE), pod(ephemeral=[OTHER]), pod(ephemeral=[OTHER, STORED]))
     written = add(recorder, monkeypatch)
     assert written.created is True and written.attempts == 2 and written.before == [OTHER]
     assert [call[0] for call in recorder.calls] == ["PATCH", "GET", "PATCH"]
@@ -62,21 +59,21 @@ def test_a_stale_list_is_read_again_and_the_write_retried_on_it(monkeypatch):
 
 
 def test_a_container_someone_else_added_meanwhile_is_found_not_added_twice(monkeypatch):
-    recorder = Recorder(api_error(422, STALE), pod(OTHER, STORED))
+    recorder = Recorder(api_error(422, STALE), pod(ephemeral=[OTHER, STORED]))
     written = add(recorder, monkeypatch)
     assert (written.created, written.uncertain, written.stored, written.before) == (False, False, STORED, [OTHER])
     assert [call[0] for call in recorder.calls] == ["PATCH", "GET"]
 
 
 def test_after_a_broken_connection_a_container_found_is_reported_as_ours_but_uncertain(monkeypatch):
-    recorder = Recorder(api_error(0, "ProtocolError: Connection aborted"), pod(STORED))
+    recorder = Recorder(api_error(0, "ProtocolError: Connection aborted"), pod(ephemeral=[STORED]))
     written = add(recorder, monkeypatch)
     assert (written.created, written.uncertain) == (True, True)
 
 
 def test_a_restarting_apiserver_is_waited_for(monkeypatch):
     refused = api_error(0, "MaxRetryError: Connection refused")
-    recorder = Recorder(refused, refused, refused, pod(), pod(STORED))
+    recorder = Recorder(refused, refused, refused, pod(), pod(ephemeral=[STORED]))
     written = add(recorder, monkeypatch)
     assert written.created is True
     assert [call[0] for call in recorder.calls] == ["PATCH", "GET", "PATCH", "GET", "PATCH"]
@@ -101,7 +98,7 @@ def test_other_refusals_are_not_retried(monkeypatch, code, message, details):
 
 
 def test_a_refusal_with_the_list_unchanged_is_not_staleness(monkeypatch):
-    recorder = Recorder(api_error(422, STALE, "Invalid"), pod(OTHER))
+    recorder = Recorder(api_error(422, STALE, "Invalid"), pod(ephemeral=[OTHER]))
     with pytest.raises(KubedebugError, match="rejected the ephemeral container"):
         add(recorder, monkeypatch, before=[OTHER])
     assert [call[0] for call in recorder.calls] == ["PATCH", "GET"]

@@ -23,6 +23,7 @@ from kubernetes.client.exceptions import ApiException
 
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api.defaults import apply_server_defaults, normalize
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._core import rest as _rest
+from ansible_collections.kubedebug.ephemeral.tests.unit import pod_factories
 
 CONNECTION = {"host": "https://fake-apiserver:6443", "api_key": "test-token"}
 
@@ -50,17 +51,8 @@ def status_error(code: int, reason: str, message: str, details: t.Optional[dict]
     return exc
 
 
-def make_pod(name, namespace="shop", phase="Running", labels=None, containers=None, ephemeral=None, volumes=None, annotations=None):
-    return {
-        "kind": "Pod", "apiVersion": "v1",
-        "metadata": {"name": name, "namespace": namespace, "labels": labels or {"app": "web"}, "annotations": annotations or {},
-                     "resourceVersion": "1"},
-        "spec": {"nodeName": "node-1", "containers": containers or [{"name": "app", "image": "distroless/app:1",
-                                                                     "volumeMounts": [{"name": "tmp", "mountPath": "/tmp"}]}],
-                 "volumes": volumes or [{"name": "tmp", "emptyDir": {}}],
-                 **({"ephemeralContainers": ephemeral} if ephemeral else {})},
-        "status": {"phase": phase},
-    }
+# The modules' tests take the shared pod factory from here, together with the fake server.
+make_pod = pod_factories.pod
 
 
 class FakeApiServer:

@@ -3,8 +3,8 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""The diagnostics role's diagnostics_connection takes exactly the modules' connection options (issue 12: an
-open dict silently dropped client certificates, passwords, proxies and impersonation)."""
+"""The diagnostics role's diagnostics_connection takes exactly the modules' connection options (an
+open dict would silently drop client certificates, passwords, proxies and impersonation)."""
 
 from __future__ import annotations
 

@@ -5,22 +5,12 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates.mirror_pod import identity
+from ansible_collections.kubedebug.ephemeral.tests.unit.pod_factories import mirror_pod_json as pod
 
 EMPTY = {"hash": "", "ready": "", "restarts": None}
-
-
-def pod(annotations: dict | None = None, conditions: list | None = None, statuses: list | None = None) -> str:
-    status: dict = {}
-    if conditions is not None:
-        status["conditions"] = conditions
-    if statuses is not None:
-        status["containerStatuses"] = statuses
-    return json.dumps({"kind": "Pod", "metadata": {"name": "kube-apiserver-node1", "annotations": annotations or {}}, "status": status})
 
 
 def test_fields_by_name() -> None:
