@@ -9,7 +9,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: feature_gates_lock
 short_description: The node lock of the feature_gates role (internal to the role)
-version_added: 0.2.0
+version_added: 0.1.0
 author:
   - kubedebug.ephemeral maintainers (@kubedebug)
 description:

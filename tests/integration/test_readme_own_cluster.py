@@ -1,4 +1,4 @@
-"""The README's "Install" and "On your own cluster in five minutes", run as a new user would (issue 22).
+"""The README's "Install" and "On your own cluster in five minutes", run as a new user would.
 
 The commands are read from README.md itself, so the README cannot drift from what is tested: the tarball install
 line, `ansible --version`, the preflight, the one-pod and the fleet playbook. They run from the collection built

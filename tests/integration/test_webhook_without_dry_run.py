@@ -1,4 +1,4 @@
-"""A validating webhook on pods/ephemeralcontainers that does not support dry run (issue 22).
+"""A validating webhook on pods/ephemeralcontainers that does not support dry run.
 
 Such a webhook makes the apiserver refuse every dry run it would see with 400, before anything is checked: check
 mode of ephemeral_container and preflight's profile check then cannot ask the server. The message must say so and

@@ -2,7 +2,7 @@
 # Copyright (c) kubedebug.ephemeral contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""ansible-builder finds the collection's dependencies in the INSTALLED collection (issue 22): build the tarball,
+"""ansible-builder finds the collection's dependencies in the INSTALLED collection: build the tarball,
 install it into an empty collections path, and ask `ansible-builder introspect` what it would install."""
 
 from __future__ import annotations

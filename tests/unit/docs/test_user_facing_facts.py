@@ -2,8 +2,8 @@
 # Copyright (c) kubedebug.ephemeral contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Facts a new user reads in the README, the guides and the modules' docs, checked against their sources
-(issue 22): versions, Python floors, the requirement spec, links that survive `ansible-galaxy collection build`,
+"""Facts a new user reads in the README, the guides and the modules' docs, checked against their sources:
+versions, Python floors, the requirement spec, links that survive `ansible-galaxy collection build`,
 examples that work without gathered facts."""
 
 from __future__ import annotations

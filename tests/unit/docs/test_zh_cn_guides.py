@@ -159,7 +159,7 @@ def stated_facts(prose: str) -> set[str]:
 @pytest.mark.parametrize("english, chinese", translated_pairs())
 def test_translation_states_the_same_numbers_and_option_names(english, chinese):
     """Every number and every inline code (option, value, command) of an English section is in its Chinese twin, so
-    prose that changed on one side only is caught like a changed code block (issue 22)."""
+    prose that changed on one side only is caught like a changed code block."""
     if not (ROOT / chinese).is_file():
         pytest.fail("{0} is missing".format(chinese), pytrace=False)
     ours = prose_sections((ROOT / english).read_text(encoding="utf-8"))
