@@ -53,7 +53,10 @@ DURATIONS_FILE = Path(__file__).resolve().parents[1] / "output" / "feature_gates
 
 def run_role(backup_dir: Path, label: str, check: bool = False, diff: bool = False, **extra: object) -> tuple:
     """Run the playbook; returns (CompletedProcess, recap dict) and records the run time under ``label``."""
-    extra_vars = {"feature_gates_backup_dir": str(backup_dir), **extra}
+    # The era's own paths: the play's defaults are the test bed's default roots, which KUBEDEBUG_TESTBED_STATE and
+    # KUBEDEBUG_TESTBED_CACHE move (make cold-check runs everything under a fresh root).
+    extra_vars = {"__legacy_state": str(ERA.state_dir), "__legacy_bin": str(ERA.bin_dir),
+                  "feature_gates_backup_dir": str(backup_dir), **extra}
     started = time.monotonic()
     proc = run_playbook(PLAYBOOK, extra_vars=extra_vars, check=check, diff=diff, timeout=480)
     DURATIONS[label] = round(time.monotonic() - started, 1)
