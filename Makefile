@@ -51,10 +51,11 @@ test:
 # The long scenarios on the multi-node legacy cluster (testbed.sh up legacy-ha), marked multinode, not in `make test`:
 # the rollout with a crash on the second control plane, the from-scratch rollout, diagnostics on both workers,
 # feature_gates under faults, its least-privilege Role, what load balancer clients see during an apiserver swap
-# (about 50 min). `make test` runs a smoke of the cluster, the HA verification and the canary.
+# and the canary (about 55 min). `make test` runs a smoke of the cluster and the HA verification.
 test-multinode:
 	hack/integration.sh tests/integration/test_feature_gates_multinode.py tests/integration/test_feature_gates_faults.py \
-	  tests/integration/test_feature_gates_least_privilege.py tests/integration/test_feature_gates_lb_figures.py -m multinode
+	  tests/integration/test_feature_gates_least_privilege.py tests/integration/test_feature_gates_lb_figures.py \
+	  tests/integration/test_feature_gates_canary.py -m multinode
 
 # A fresh machine rehearsed: `make demo` and `make test` from a fresh clone with every cache empty,
 # each timed (COLD_CHECK_STEPS="demo test" by default). Run it after changing the test bed, hack/ or

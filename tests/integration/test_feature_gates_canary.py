@@ -18,7 +18,8 @@ from support.pods import create_and_wait, tools_pod
 from testbed import containerd, processes
 from test_feature_gates_multinode import pinned
 
-pytestmark = pytest.mark.legacy
+# With make test-multinode: make test keeps the HA regression test and stays inside its 75 cold minutes.
+pytestmark = [pytest.mark.legacy, pytest.mark.multinode]
 
 
 def test_a_pod_restarting_after_the_kubelet_change_stops_the_rollout(ha_off, ha_namespace, tmp_path):
