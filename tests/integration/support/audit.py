@@ -6,6 +6,16 @@ import json
 from pathlib import Path
 
 
+def complete_events(path: Path, offset: int) -> list[dict]:
+    """The audit events logged after ``offset``. The apiserver may be half-way through writing the last
+    line when we read, so only lines that end in a newline are parsed."""
+    with open(path, "rb") as log:
+        log.seek(offset)
+        data = log.read()
+    complete = data[: data.rfind(b"\n") + 1]
+    return [json.loads(line) for line in complete.splitlines() if line.strip()]
+
+
 class AuditLog:
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -19,9 +29,7 @@ class AuditLog:
         """Every write request logged since mark(), whoever made it."""
         if not self.path.exists():
             return []
-        with open(self.path, "rb") as log:
-            log.seek(self.offset)
-            events = [json.loads(line) for line in log.read().splitlines() if line.strip()]
+        events = complete_events(self.path, self.offset)
         return [e for e in events if e.get("stage") == "ResponseComplete"
                 and e.get("verb") in ("create", "update", "patch", "delete", "deletecollection")]
 

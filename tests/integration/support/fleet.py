@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import collections
 import concurrent.futures
-import json
 import time
 from pathlib import Path
 
 import kubernetes
 
+from support.audit import complete_events
 from support.pods import IMAGES
 
 LABEL = "fleet=yes"
@@ -59,18 +59,13 @@ def client_requests(audit_log: Path, offset: int, agent: str, namespace: str | N
     """Each request (one audit event per request, by auditID) whose user agent starts with ``agent``,
     logged after ``offset``; cluster-wide requests (discovery) count for every namespace."""
     by_id: dict[str, dict] = {}
-    with open(audit_log, "rb") as log:
-        log.seek(offset)
-        for line in log.read().splitlines():
-            if not line.strip():
-                continue
-            event = json.loads(line)
-            if not event.get("userAgent", "").startswith(agent):
-                continue
-            ref_ns = (event.get("objectRef") or {}).get("namespace")
-            if namespace is not None and ref_ns not in (None, namespace):
-                continue
-            by_id[event["auditID"]] = event  # ResponseComplete after ResponseStarted (watches)
+    for event in complete_events(audit_log, offset):
+        if not event.get("userAgent", "").startswith(agent):
+            continue
+        ref_ns = (event.get("objectRef") or {}).get("namespace")
+        if namespace is not None and ref_ns not in (None, namespace):
+            continue
+        by_id[event["auditID"]] = event  # ResponseComplete after ResponseStarted (watches)
     return list(by_id.values())
 
 
