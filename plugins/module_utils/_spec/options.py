@@ -113,6 +113,11 @@ CLEANUP_OPTIONS: t.Tuple[Option, ...] = (
     Option("max_pods", dict(type="int"), minimum=0, unset_means="any number of pods may be recycled"),
 )
 
+# pod_isolate: one pod, named by pod (its selection options come with every module).
+ISOLATE_OPTIONS: t.Tuple[Option, ...] = (
+    Option("field_manager", _str(default="kubedebug.ephemeral"), unset_means="kubedebug.ephemeral names the write"),
+)
+
 
 def argument_spec(options: t.Sequence[Option] = OPTIONS) -> t.Dict[str, t.Any]:
     return _option.argument_spec(options)
