@@ -24,7 +24,7 @@ description:
   - Bare pods (no controller), static (mirror) pods and Job pods are reported and never touched, except bare pods
     when O(delete_bare_pods=true), which are deleted for good.
   - A pod isolated by M(kubedebug.ephemeral.pod_isolate) (label C(kubedebug.ephemeral/isolated=true), no controller
-    any more) is deleted: its ReplicaSet replaced it when it was isolated.
+    any more) is deleted, because its ReplicaSet replaced it when it was isolated.
   - The first failure stops the run; pods not reached yet are left as they are.
 options:
   min_ephemeral_containers:

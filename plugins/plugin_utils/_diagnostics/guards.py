@@ -14,6 +14,7 @@ from __future__ import annotations
 import typing as t
 
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api.guards import GUARDS
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._spec.checks import number_text
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._spec.options import GUARD_OPTIONS
 
 # needs key -> the module option it becomes (whose record holds the range)
@@ -50,8 +51,8 @@ def _needs_problems(needs: t.Any, where: str) -> t.List[str]:
             problems.append("{0}: needs.{1} must be a whole number of {2}, not {3!r}; use null (or leave it out) to not check "
                             "this guard".format(where, key, "MiB" if key == "memory_mib" else "seconds", needs[key]))
         elif not record.minimum <= value <= record.maximum:
-            problems.append("{0}: needs.{1}: {2} is out of range; use {3:g} to {4:g}".format(
-                where, key, value, record.minimum, record.maximum))
+            problems.append("{0}: needs.{1}: {2} is out of range; use {3} to {4}".format(
+                where, key, value, number_text(record.minimum), number_text(record.maximum)))
     return problems
 
 
