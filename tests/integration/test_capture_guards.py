@@ -9,7 +9,7 @@ import gzip
 
 from support.diagnostics import diagnose, ok, pod_entry, recap, summary
 from support.ephemeral import ephemeral_names, raw_pod, run_ec
-from support.incident import guarded_java_pod, tools_image
+from support.incident import guarded_java_pod, serve_pod_metrics, set_pod_metrics, stop_serving_pod_metrics, tools_image
 from support.pods import create_and_wait
 
 GROUP = {"label_selector": "app=guarded", "container": "app", "recipe": "jvm_heap_dump"}
@@ -89,3 +89,27 @@ def test_headroom_and_liveness_guards_skip_with_the_reason_and_override_captures
     ok(proc)
     assert recap(proc)["changed"] == 0, proc.stdout[-3000:]
     assert ephemeral_names(raw_pod(cluster, ns, "tight-memory")) == ["mem-heap-dump-g1", "mem-heap-dump-g2", "heap-dump-g2"]
+
+
+def test_headroom_from_the_metrics_api_when_it_is_served(cluster, ns):
+    create_and_wait(cluster.core(), ns, guarded_java_pod("metered", {"app": "metered"}, "192Mi"))
+    args = {"namespace": ns, "pod": "metered", "image": tools_image(), "target": "app", "command": ["true"],
+            "guard_memory_mib": 64, "guard_probe_image": tools_image()}
+    serve_pod_metrics(cluster)
+    try:
+        set_pod_metrics(cluster, ns, "metered", "app", "150Mi")
+        skipped = run_ec(cluster, dict(args, name="first"))
+        entry = skipped["results"][0]
+        assert not skipped["changed"] and entry["skipped"], skipped
+        assert entry["skip_reason"].startswith(
+            "memory guard: the capture needs 64 MiB but container app has 42 MiB of headroom (limit 192 MiB minus working "
+            "set 150 MiB, from the metrics API)"), entry["skip_reason"]
+        set_pod_metrics(cluster, ns, "metered", "app", "100Mi")
+        added = run_ec(cluster, dict(args, name="second"))
+        entry = added["results"][0]
+        assert added["changed"] and entry["created"], added
+        assert entry["guards"]["memory"]["source"] == "metrics" and entry["guards"]["memory"]["headroom_bytes"] == 92 * 1024 * 1024
+    finally:
+        stop_serving_pod_metrics(cluster)
+    # With the metrics API the probe container is not needed.
+    assert ephemeral_names(raw_pod(cluster, ns, "metered")) == ["second"]

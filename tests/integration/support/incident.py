@@ -61,3 +61,50 @@ def wait_until(condition, timeout: float, what: str, interval: float = 0.25):
 
 def tools_image() -> str:
     return IMAGES["tools"]
+
+
+# The resource metrics API served by the apiserver itself, from a CRD of the same group, version and resource as
+# metrics-server's (an aggregated API the bed does not run): the module's request and the server's answer are real,
+# only the figures are the test's.
+METRICS_CRD = {
+    "apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+    "metadata": {"name": "pods.metrics.k8s.io",
+                 # *.k8s.io groups need this annotation (KEP-1111); the value says it is not an approved API.
+                 "annotations": {"api-approved.kubernetes.io": "unapproved, test stand-in for metrics-server"}},
+    "spec": {"group": "metrics.k8s.io", "scope": "Namespaced",
+             "names": {"plural": "pods", "singular": "podmetrics", "kind": "PodMetrics", "listKind": "PodMetricsList"},
+             "versions": [{"name": "v1beta1", "served": True, "storage": True,
+                           "schema": {"openAPIV3Schema": {"type": "object", "x-kubernetes-preserve-unknown-fields": True}}}]},
+}
+
+
+def serve_pod_metrics(cluster) -> None:
+    ext = kubernetes.client.ApiextensionsV1Api(cluster.api_client())
+    ext.create_custom_resource_definition(METRICS_CRD)
+
+    def established():
+        crd = ext.read_custom_resource_definition("pods.metrics.k8s.io")
+        return any(c.type == "Established" and c.status == "True" for c in crd.status.conditions or [])
+
+    wait_until(established, 60, "the metrics CRD established")
+
+
+def stop_serving_pod_metrics(cluster) -> None:
+    try:
+        kubernetes.client.ApiextensionsV1Api(cluster.api_client()).delete_custom_resource_definition("pods.metrics.k8s.io")
+    except kubernetes.client.ApiException as exc:
+        if exc.status != 404:
+            raise
+
+
+def set_pod_metrics(cluster, namespace: str, pod: str, container: str, memory: str) -> None:
+    """What metrics-server would report for the pod: the container's working set."""
+    api = kubernetes.client.CustomObjectsApi(cluster.api_client())
+    body = {"apiVersion": "metrics.k8s.io/v1beta1", "kind": "PodMetrics", "metadata": {"name": pod, "namespace": namespace},
+            "window": "30s", "containers": [{"name": container, "usage": {"cpu": "1m", "memory": memory}}]}
+    try:
+        api.delete_namespaced_custom_object("metrics.k8s.io", "v1beta1", namespace, "pods", pod)
+    except kubernetes.client.ApiException as exc:
+        if exc.status != 404:
+            raise
+    api.create_namespaced_custom_object("metrics.k8s.io", "v1beta1", namespace, "pods", body)
