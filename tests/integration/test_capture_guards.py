@@ -26,15 +26,14 @@ def _pods(cluster, ns) -> None:
 
 def test_bad_guard_settings_stop_before_anything_is_written(cluster, ns, tmp_path):
     create_and_wait(cluster.core(), ns, guarded_java_pod("tight-memory", {"app": "guarded"}, "192Mi"))
-    for overrides, words in (
-        ({"diagnostics_guard_probe_image": ""}, "diagnostics_guard_probe_image: an empty value is not an image"),
-        ({"diagnostics_guard_override": ["memroy"]}, "diagnostics_guard_override must be a list of guards to ignore"),
-        ({"diagnostics_targets": [dict(GROUP, namespace=ns, needs={"memory_mib": -1})]},
-         "diagnostics_targets[0]: needs.memory_mib: -1 is out of range; use 0 to 1048576"),
-    ):
-        proc, artifacts = diagnose(cluster, tmp_path, [dict(GROUP, namespace=ns)], run_id="bad1", **overrides)
-        assert proc.returncode != 0 and words in proc.stdout, proc.stdout[-3000:]
-        assert not (artifacts / "bad1").exists()
+    proc, artifacts = diagnose(cluster, tmp_path, [dict(GROUP, namespace=ns, needs={"memory_mib": -1})], run_id="bad1",
+                               diagnostics_guard_probe_image="", diagnostics_guard_override=["memroy"])
+    assert proc.returncode != 0
+    for words in ("diagnostics_targets[0]: needs.memory_mib: -1 is out of range; use 0 to 1048576",
+                  "diagnostics_guard_probe_image: an empty value is not an image",
+                  "diagnostics_guard_override must be a list of guards to ignore"):
+        assert words in proc.stdout, proc.stdout[-3000:]
+    assert not (artifacts / "bad1").exists()
     # The module refuses the same mistakes by option name, before any request.
     result = run_ec(cluster, {"namespace": ns, "label_selectors": ["app=guarded"], "image": tools_image(), "target": "app",
                               "command": ["true"], "guard_memory_mib": -1, "guard_probe_image": ""})
