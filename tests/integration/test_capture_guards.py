@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import gzip
 
+import pytest
+
 from support.diagnostics import diagnose, ok, pod_entry, recap, summary
 from support.ephemeral import ephemeral_names, raw_pod, run_ec
 from support.incident import guarded_java_pod, serve_pod_metrics, set_pod_metrics, stop_serving_pod_metrics, tools_image
@@ -43,7 +45,8 @@ def test_bad_guard_settings_stop_before_anything_is_written(cluster, ns, tmp_pat
     assert ephemeral_names(raw_pod(cluster, ns, "tight-memory")) == []
 
 
-def test_headroom_and_liveness_guards_skip_with_the_reason_and_override_captures(cluster, ns, tmp_path):
+@pytest.mark.incident
+def test_heap_dump_guards_read_the_cgroup_skip_with_the_reason_and_override_captures(cluster, ns, tmp_path):
     _pods(cluster, ns)
     variables = {"diagnostics_guard_probe_image": tools_image(), "diagnostics_wait_timeout": 120, "diagnostics_timeout": 240}
     proc, artifacts = diagnose(cluster, tmp_path, [dict(GROUP, namespace=ns)], run_id="g1", **variables)
@@ -90,25 +93,33 @@ def test_headroom_and_liveness_guards_skip_with_the_reason_and_override_captures
     assert ephemeral_names(raw_pod(cluster, ns, "tight-memory")) == ["mem-heap-dump-g1", "mem-heap-dump-g2", "heap-dump-g2"]
 
 
-def test_headroom_from_the_metrics_api_when_it_is_served(cluster, ns):
-    create_and_wait(cluster.core(), ns, guarded_java_pod("metered", {"app": "metered"}, "192Mi"))
+def test_headroom_from_the_metrics_api_and_the_liveness_budget_skip_and_override_captures(cluster, ns):
+    create_and_wait(cluster.core(), ns, guarded_java_pod("metered", {"app": "metered"}, "192Mi",
+                                                         {"periodSeconds": 2, "failureThreshold": 2}))
     args = {"namespace": ns, "pod": "metered", "image": tools_image(), "target": "app", "command": ["true"],
-            "guard_memory_mib": 64, "guard_probe_image": tools_image()}
+            "guard_memory_mib": 64, "guard_pause_seconds": 10, "guard_probe_image": tools_image()}
     serve_pod_metrics(cluster)
     try:
         set_pod_metrics(cluster, ns, "metered", "app", "150Mi")
         skipped = run_ec(cluster, dict(args, name="first"))
         entry = skipped["results"][0]
         assert not skipped["changed"] and entry["skipped"], skipped
-        assert entry["skip_reason"].startswith(
+        assert entry["skip_reason"] == (
             "memory guard: the capture needs 64 MiB but container app has 42 MiB of headroom (limit 192 MiB minus working "
-            "set 150 MiB, from the metrics API)"), entry["skip_reason"]
+            "set 150 MiB, from the metrics API); liveness guard: the capture may pause container app for 10 s, and its "
+            "liveness probe restarts it after 4 s of failures (periodSeconds 2 x failureThreshold 2); set guard_override: "
+            "[memory, liveness] to capture anyway")
         set_pod_metrics(cluster, ns, "metered", "app", "100Mi")
-        added = run_ec(cluster, dict(args, name="second"))
+        still = run_ec(cluster, dict(args, name="second"))
+        assert still["results"][0]["skip_reason"].startswith("liveness guard:"), still
+        added = run_ec(cluster, dict(args, name="second", guard_override=["liveness"]))
         entry = added["results"][0]
         assert added["changed"] and entry["created"], added
+        assert entry["guards"]["overridden"] == ["liveness"]
         assert entry["guards"]["memory"]["source"] == "metrics" and entry["guards"]["memory"]["headroom_bytes"] == 92 * 1024 * 1024
+        again = run_ec(cluster, dict(args, name="second", guard_override=["liveness"]), check=True)
+        assert not again["changed"] and again["results"][0]["guards"] is None  # it exists: not guarded again
     finally:
         stop_serving_pod_metrics(cluster)
-    # With the metrics API the probe container is not needed.
+    # With the metrics API no probe container was needed.
     assert ephemeral_names(raw_pod(cluster, ns, "metered")) == ["second"]

@@ -5,6 +5,8 @@ run. StatefulSet and bare pods are refused with nothing changed; check mode show
 
 from __future__ import annotations
 
+import pytest
+
 from support.ansible import run_tasks
 from support.diagnostics import diagnose, ok, pod_entry, summary
 from support.ephemeral import raw_pod, run_ec
@@ -63,6 +65,7 @@ def test_isolated_pod_leaves_its_endpoints_is_replaced_debugged_and_recycled(clu
     assert endpoint_pods(cluster, ns, "web") == {replacement}
 
 
+@pytest.mark.incident
 def test_the_role_isolates_captures_and_recycles_one_pod(cluster, ns, tmp_path):
     java_deployment(cluster, ns, "shop")
     stuck = wait_ready(cluster, ns, "shop", 1)[0]["metadata"]["name"]
