@@ -466,15 +466,15 @@ EXAMPLES = r"""
     logs: true
   register: fleet
 
-- name: A heap dump only where it cannot get the pod restarted
+- name: A heap dump only if it cannot get the pod restarted (skipped with the reason otherwise)
   kubedebug.ephemeral.ephemeral_container:
     namespace: payments
-    label_selectors:
-      - app=payments
+    pod: payments-7c9d8f6b5-qx2lz
+    name: heap-dump-1
+    command: [jcmd, "1", GC.heap_dump, /tmp/heap.hprof]
     image: eclipse-temurin:17-jdk
     target: app
     mount_target_volumes: true
-    command: [jcmd, "1", GC.heap_dump, /tmp/heap.hprof]
     guard_memory_mib: 512
     guard_pause_seconds: 30
     guard_probe_image: busybox:1.36

@@ -87,7 +87,7 @@ def test_heap_dump_guards_read_the_cgroup_skip_with_the_reason_and_override_capt
         assert raw_pod(cluster, ns, name)["status"]["containerStatuses"][0]["restartCount"] == 0
 
     # The same run id again: the probes and the skips are found as they are; nothing is written.
-    proc, _ = diagnose(cluster, tmp_path, [dict(GROUP, namespace=ns)], run_id="g1", **variables)
+    proc = diagnose(cluster, tmp_path, [dict(GROUP, namespace=ns)], run_id="g1", **variables)[0]
     ok(proc)
     assert recap(proc)["changed"] == 0, proc.stdout[-3000:]
     assert ephemeral_names(raw_pod(cluster, ns, "tight-memory")) == ["mem-heap-dump-g1", "mem-heap-dump-g2", "heap-dump-g2"]

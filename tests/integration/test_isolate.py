@@ -40,7 +40,7 @@ def test_isolated_pod_leaves_its_endpoints_is_replaced_debugged_and_recycled(clu
 
     isolated = run_isolate(cluster, {"namespace": ns, "pod": stuck})
     assert isolated["changed"] and isolated["labels"] == {ISOLATED: "true"}, isolated
-    _, left = wait_until(lambda: stuck not in endpoint_pods(cluster, ns, "web"), 30, "the pod leaving the endpoints")
+    left = wait_until(lambda: stuck not in endpoint_pods(cluster, ns, "web"), 30, "the pod leaving the endpoints")[1]
     replacement, replaced = wait_until(lambda: _replacement(cluster, ns, "web", stuck), 120, "a replacement")
     print(f"endpoints lost the isolated pod after {left:.1f} s; replacement {replacement} Ready after {replaced:.1f} s")  # noqa: T201
     pod = raw_pod(cluster, ns, stuck)
