@@ -4,7 +4,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 """The guards' arithmetic and decisions (pure): quantities, headroom, the liveness budget, terminating pods,
-overrides, and the cgroup probe's output."""
+overrides, and the cgroup probe's output; the readings' requests (one metrics list, no probe in check mode)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,11 @@ import pytest
 
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api import guards as _guards
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api.quantity import MIB, mib, parse_bytes
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api.era import ERA_POD
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._core import rest as _rest
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._inject import guards as _inject_guards
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._inject.guards import PROBE_SCRIPT, probe_container, probe_name
+from ansible_collections.kubedebug.ephemeral.tests.unit.plugins.module_utils.recorder import Recorder, api_error
 from ansible_collections.kubedebug.ephemeral.tests.unit.pod_factories import APP, pod
 
 Needs = _guards.Needs
@@ -140,3 +144,35 @@ def test_the_probe_container_reads_the_targets_cgroup_with_ptrace_rights():
     assert container["command"] == ["sh", "-c", PROBE_SCRIPT]
     assert "SYS_PTRACE" in container["securityContext"]["capabilities"]["add"]
     assert len(probe_name("x" * 63)) == 63
+
+
+def _evaluate(monkeypatch, metrics_answer, check_mode: bool):
+    recorder = Recorder(metrics_answer)
+    monkeypatch.setattr(_rest, "request_json", recorder)
+    target = pod(containers=[app("256Mi")])
+    params = {"guard_memory_mib": 64, "guard_probe_image": "busybox:1.36", "target": "app"}
+    reports = _inject_guards.evaluate(None, ERA_POD, params, {("shop", "web"): target}, {("shop", "web"): "heap-dump-r1"}, check_mode)
+    return recorder, reports[("shop", "web")]
+
+
+def test_one_metrics_list_per_namespace_gives_the_reading(monkeypatch):
+    listing = {"items": [{"metadata": {"name": "web", "namespace": "shop"},
+                          "containers": [{"name": "app", "usage": {"cpu": "3m", "memory": "102400Ki"}}]}]}
+    recorder, report = _evaluate(monkeypatch, listing, check_mode=False)
+    assert [(m, p) for m, p, _ in recorder.calls] == [("GET", "/apis/metrics.k8s.io/v1beta1/namespaces/shop/pods")]
+    assert report.memory["source"] == "metrics" and report.memory["headroom_bytes"] == 156 * MIB and report.skip_reason is None
+
+
+def test_check_mode_writes_no_probe_and_an_unknown_headroom_does_not_skip(monkeypatch):
+    recorder, report = _evaluate(monkeypatch, api_error(404, "the server could not find the requested resource"), check_mode=True)
+    assert [m for m, _p, _k in recorder.calls] == ["GET"]  # the metrics list only: no probe written
+    assert report.skip_reason is None
+    assert report.memory["unknown_because"] == ("the metrics API (metrics.k8s.io) is not served; install metrics-server for it; "
+                                                "check mode writes no probe container")
+
+
+def test_no_guard_option_means_no_request(monkeypatch):
+    recorder = Recorder()
+    monkeypatch.setattr(_rest, "request_json", recorder)
+    assert _inject_guards.evaluate(None, ERA_POD, {"target": "app"}, {("shop", "web"): pod()}, {("shop", "web"): "x"}, False) == {}
+    assert recorder.calls == []

@@ -4,7 +4,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 """What isolating a pod means (pure): the labels removed for the ReplicaSet and the Services, the refusals, a pod
-isolated before, and the cleanup's choice for an isolated pod."""
+isolated before, and the cleanup's choice for an isolated pod; the requests the flow sends (a refusal and check mode
+send no write, the write is conditional)."""
 
 from __future__ import annotations
 
@@ -15,8 +16,13 @@ import pytest
 
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api.pod import ISOLATED_ANNOTATION, ISOLATED_LABEL
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._cleanup.recycle import DELETE, NONE, candidates, decide
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._cluster.pods import Selection
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._core import rest as _rest
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._core.errors import KubedebugError
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._isolate import isolate as _isolate
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._isolate import plan as _plan
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._isolate.isolate import result_of
+from ansible_collections.kubedebug.ephemeral.tests.unit.plugins.module_utils.recorder import Recorder
 from ansible_collections.kubedebug.ephemeral.tests.unit.pod_factories import pod
 
 LABELS = {"app": "web", "pod-template-hash": "7d9c6b5f4", "tier": "frontend"}
@@ -94,3 +100,49 @@ def test_cleanup_deletes_an_isolated_pod_without_delete_bare_pods():
     assert decide(bare, delete_bare_pods=False)[0] == NONE
     found = candidates([isolated], {"run_id": "r1"}, datetime.datetime.now(datetime.timezone.utc))
     assert [c.action for c in found] == [DELETE]
+
+
+def _run(monkeypatch, target: dict, check_mode: bool = False, *answers):
+    recorder = Recorder(target, *answers)
+    monkeypatch.setattr(_rest, "request_json", recorder)
+    selection = Selection(namespace="shop", pod="web")
+    return recorder, lambda: _isolate.run(None, selection, {"field_manager": "kubedebug.ephemeral"}, check_mode, diff_mode=True)
+
+
+@pytest.mark.parametrize("owner", ["StatefulSet", None])
+def test_a_refusal_reads_the_pod_only_and_writes_nothing(monkeypatch, owner):
+    recorder, run = _run(monkeypatch, pod(labels=dict(LABELS), owner=owner))
+    with pytest.raises(KubedebugError, match="Nothing was changed: pod shop/web") as raised:
+        run()
+    assert raised.value.result["refused"] is True
+    assert [call[0] for call in recorder.calls] == ["GET"]
+
+
+def test_check_mode_reads_and_shows_the_change_without_a_patch(monkeypatch):
+    rs = replica_set({"matchLabels": {"app": "web", "pod-template-hash": "7d9c6b5f4"}})
+    recorder, run = _run(monkeypatch, pod(labels=dict(LABELS), owner="ReplicaSet"), True, rs, {"items": [service("web", {"app": "web"})]})
+    result, failure = run()
+    assert failure is None and result["changed"] is True and result["patch"]["metadata"]["labels"][ISOLATED_LABEL] == "true"
+    assert result["diff"]["after"]["labels"] == {ISOLATED_LABEL: "true", "tier": "frontend"}
+    assert [call[0] for call in recorder.calls] == ["GET", "GET", "GET"]
+
+
+def test_the_patch_is_conditional_on_the_pods_resource_version(monkeypatch):
+    rs = replica_set({"matchLabels": {"app": "web"}})
+    target = pod(labels=dict(LABELS), owner="ReplicaSet", resource_version="42")
+    recorder, run = _run(monkeypatch, target, False, rs, {"items": []}, {})
+    result, _failure = run()
+    method, path, kwargs = recorder.calls[-1]
+    assert (method, path) == ("PATCH", "/api/v1/namespaces/shop/pods/web") and result["changed"]
+    assert kwargs["body"]["metadata"]["resourceVersion"] == "42"
+    assert kwargs["content_type"] == "application/merge-patch+json"
+    assert kwargs["body"]["metadata"]["labels"] == {"app": None, ISOLATED_LABEL: "true"}
+
+
+def test_an_isolated_pod_is_read_and_left_alone(monkeypatch):
+    first = _plan.plan(pod(labels=dict(LABELS), owner="ReplicaSet"), replica_set({"matchLabels": {"app": "web"}}), [])
+    isolated = pod(labels={"tier": "frontend", ISOLATED_LABEL: "true"}, annotations=first.patch()["metadata"]["annotations"])
+    for check_mode in (False, True):
+        recorder, run = _run(monkeypatch, isolated, check_mode)
+        result, _failure = run()
+        assert result["changed"] is False and [call[0] for call in recorder.calls] == ["GET"]
