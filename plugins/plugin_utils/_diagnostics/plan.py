@@ -72,7 +72,8 @@ def group_label(group: t.Mapping[str, t.Any], index: int) -> str:
     if group.get("name"):
         return str(group["name"])
     scope = "all namespaces" if group.get("all_namespaces") else "namespace {0}".format(group.get("namespace") or "default")
-    selectors = _selectors(group) + list(group.get("field_selectors") or [])
+    selectors = _selectors(group) + list(group.get("field_selectors") or []) + (
+        ["pod {0}".format(group["pod"])] if group.get("pod") is not None else [])
     return "#{0} {1} in {2} ({3})".format(index + 1, group.get("recipe"), scope, ", ".join(selectors) or "no selector")
 
 

@@ -108,6 +108,7 @@ def test_an_isolate_group_names_one_pod_selected_by_field_selector():
     assert planned["args"]["field_selectors"] == ["metadata.name=web-7d9c6b5f4-x2x9k"]
     assert planned["args"]["label_selectors"] == []
     assert planned["isolate"] == {"namespace": "shop", "pod": "web-7d9c6b5f4-x2x9k"} and planned["recycle"] is True
+    assert planned["label"] == "#1 jvm_thread_dump in namespace shop (pod web-7d9c6b5f4-x2x9k)"
 
 
 @pytest.mark.parametrize("group, words", [
