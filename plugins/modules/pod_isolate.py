@@ -138,7 +138,7 @@ refused:
 
 import typing as t
 
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._isolate import isolate as _isolate
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._isolate import isolate
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._module.template import ModuleSpec, run_module
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._spec.checks import option_problems
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._spec.options import ISOLATE_OPTIONS
@@ -156,7 +156,7 @@ def _problems(params: t.Mapping[str, t.Any]) -> t.List[str]:
 def main() -> None:
     run_module(ModuleSpec(
         ISOLATE_OPTIONS,
-        lambda task: _isolate.run(task.api_client, task.selection, task.params, task.check_mode, task.diff_mode),
+        lambda task: isolate.run(task.api_client, task.selection, task.params, task.check_mode, task.diff_mode),
         invalid="Invalid options; nothing was changed",
         problems=_problems,
     ))
