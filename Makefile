@@ -26,7 +26,7 @@ checks: sanity lint build unit
 # <<< checks tooling <<<
 
 # >>> test bed and the whole suite >>>
-.PHONY: cluster-up cluster-down integration test test-multinode demo cold-check
+.PHONY: cluster-up cluster-down integration test test-multinode test-incident demo cold-check
 ERA ?= current
 
 # Start one era of the local test bed (ERA=current|legacy); prints the kubeconfig path.
@@ -56,6 +56,12 @@ test-multinode:
 	hack/integration.sh tests/integration/test_feature_gates_multinode.py tests/integration/test_feature_gates_faults.py \
 	  tests/integration/test_feature_gates_least_privilege.py tests/integration/test_feature_gates_lb_figures.py \
 	  tests/integration/test_feature_gates_canary.py -m multinode
+
+# The longer guard and isolation scenarios on the current era, marked incident, not in `make test`: heap dumps guarded
+# through the cgroup probe and overridden, and the diagnostics role isolating, capturing and recycling a pod.
+# `make test` runs the shorter ones (bad settings, the metrics API path, pod_isolate, the refusals).
+test-incident:
+	hack/integration.sh tests/integration/test_capture_guards.py tests/integration/test_isolate.py -m incident
 
 # A fresh machine rehearsed: `make demo` and `make test` from a fresh clone with every cache empty,
 # each timed (COLD_CHECK_STEPS="demo test" by default). Run it after changing the test bed, hack/ or

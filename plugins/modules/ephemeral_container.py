@@ -285,6 +285,39 @@ options:
         but this write failed, the task fails and the next run writes the missing record.
     type: bool
     default: false
+  guard_memory_mib:
+    description:
+      - Memory guard. The memory in MiB (0 to 1048576) the capture needs from its target's headroom (the target
+        container's memory limit minus its current working set). A pod with less headroom is skipped, with the reason in
+        RV(results[].skip_reason). The container is O(target), or the pod's only container.
+      - The working set comes from the resource metrics API (C(metrics.k8s.io), one list per namespace), else from the
+        container's cgroup, read by a probe container from O(guard_probe_image). Without either the headroom is
+        V(unknown), and that skips the pod too. A container without a memory limit passes.
+      - Only pods that would get a new container are checked; a pod that already holds it is never skipped.
+    type: int
+  guard_pause_seconds:
+    description:
+      - Liveness guard. How long (0 to 86400 seconds) the capture may pause its target (a JVM stopped at a safepoint
+        for a heap dump). A target whose liveness probe restarts it sooner, after C(periodSeconds) x
+        C(failureThreshold) seconds of failures (defaults 10 and 3), is skipped with the reason. A target without a
+        liveness probe passes.
+    type: int
+  guard_probe_image:
+    description:
+      - The image of the probe container that reads the target's cgroup when the metrics API has no figure for it
+        (any image with a POSIX C(sh), C(cat) and C(grep), such as C(busybox:1.36)).
+      - The probe is an ephemeral container named C(mem-<name>), with the V(general) profile (C(SYS_PTRACE), to
+        read C(/proc/1/root) of a target running as another user), so it needs what O(profile=general) needs and it
+        stays in the pod like any ephemeral container. A re-run reads the probe that is there.
+      - In check mode no probe is written and an unknown headroom does not skip.
+    type: str
+  guard_override:
+    description:
+      - Guards to ignore (V(memory), V(liveness)). The capture runs anyway, and RV(results[].guards.overridden) names
+        the guards that would have skipped it. A terminating pod is always skipped.
+    type: list
+    elements: str
+    choices: [memory, liveness]
 extends_documentation_fragment:
   - kubedebug.ephemeral.connection
   - kubedebug.ephemeral.pods
@@ -433,6 +466,22 @@ EXAMPLES = r"""
     logs: true
   register: fleet
 
+- name: A heap dump only if it cannot get the pod restarted (skipped with the reason otherwise)
+  kubedebug.ephemeral.ephemeral_container:
+    namespace: payments
+    pod: payments-7c9d8f6b5-qx2lz
+    name: heap-dump-1
+    command: [jcmd, "1", GC.heap_dump, /tmp/heap.hprof]
+    image: eclipse-temurin:17-jdk
+    target: app
+    mount_target_volumes: true
+    guard_memory_mib: 512
+    guard_pause_seconds: 30
+    guard_probe_image: busybox:1.36
+    wait: true
+    wait_for: terminated
+  register: heap
+
 - name: A restricted namespace needs the restricted profile
   kubedebug.ephemeral.ephemeral_container:
     namespace: secure
@@ -496,6 +545,43 @@ results:
           O(max_ephemeral_containers) was reached. V(null) when not skipped.
       type: str
       sample: pod phase is Pending, not Running
+    guards:
+      description:
+        - What the guards found (when O(guard_memory_mib) or O(guard_pause_seconds) is given, for pods that would get
+          a new container); V(null) otherwise.
+      type: dict
+      contains:
+        container:
+          description: The container the guards looked at.
+          type: str
+        terminating:
+          description: Whether the pod was being deleted.
+          type: bool
+        memory:
+          description:
+            - C(needed_bytes), C(limit_bytes), C(working_set_bytes), C(headroom_bytes), C(source) (V(metrics),
+              V(cgroup), V(no limit) or V(unknown)) and C(unknown_because).
+          type: dict
+        liveness:
+          description:
+            - C(pause_seconds), C(probe) (whether there is a liveness probe), C(period_seconds),
+              C(failure_threshold) and C(budget_seconds).
+          type: dict
+        overridden:
+          description: Guards that would have skipped the pod, ignored by O(guard_override).
+          type: list
+          elements: str
+        skip_reason:
+          description: The guards' reason to skip, also in RV(results[].skip_reason).
+          type: str
+      sample:
+        container: app
+        terminating: false
+        memory: {needed_bytes: 536870912, limit_bytes: 268435456, working_set_bytes: 140509184,
+                 headroom_bytes: 127926272, source: cgroup, unknown_because: null}
+        liveness: {pause_seconds: 30, probe: true, period_seconds: 10, failure_threshold: 3, budget_seconds: 30}
+        overridden: []
+        skip_reason: "memory guard: the capture needs 512 MiB but container app has 122 MiB of headroom ..."
     spec:
       description:
         - The ephemeral container as the server stored it (with defaults such as C(terminationMessagePath)), in the

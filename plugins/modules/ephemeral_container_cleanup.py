@@ -23,6 +23,8 @@ description:
     and the next ones only once the controller has as many Ready pods as before, none of them the old ones.
   - Bare pods (no controller), static (mirror) pods and Job pods are reported and never touched, except bare pods
     when O(delete_bare_pods=true), which are deleted for good.
+  - A pod isolated by M(kubedebug.ephemeral.pod_isolate) (label C(kubedebug.ephemeral/isolated=true), no controller
+    any more) is deleted, because its ReplicaSet replaced it when it was isolated.
   - The first failure stops the run; pods not reached yet are left as they are.
 options:
   min_ephemeral_containers:
@@ -144,7 +146,7 @@ pods:
       type: str
       sample: holds 3 ephemeral container(s), min_ephemeral_containers=2
     action:
-      description: V(evict), V(delete) (a bare pod with O(delete_bare_pods=true)) or V(none).
+      description: V(evict), V(delete) (a bare pod with O(delete_bare_pods=true), or an isolated pod) or V(none).
       type: str
     left_alone_because:
       description: For V(none), why the pod is left alone (bare, static, Job, unknown controller, already terminating).

@@ -48,3 +48,12 @@ def is_static(pod: t.Mapping[str, t.Any]) -> bool:
     """A static pod's mirror: it belongs to its node's kubelet (annotated, and owned by the Node)."""
     owners = (pod.get("metadata") or {}).get("ownerReferences") or []
     return is_mirror(pod) or any(o.get("kind") == "Node" for o in owners)
+
+
+# Set by pod_isolate on a pod it took out of its ReplicaSet and Services; the annotation records what was removed.
+ISOLATED_LABEL = "kubedebug.ephemeral/isolated"
+ISOLATED_ANNOTATION = "kubedebug.ephemeral/isolated-from"
+
+
+def is_isolated(pod: t.Mapping[str, t.Any]) -> bool:
+    return ((pod.get("metadata") or {}).get("labels") or {}).get(ISOLATED_LABEL) == "true"

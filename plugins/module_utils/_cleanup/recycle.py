@@ -104,6 +104,9 @@ def decide(pod: t.Mapping[str, t.Any], delete_bare_pods: bool) -> t.Tuple[str, t
         return NONE, "the pod is already terminating"
     if _pod.is_static(pod):
         return NONE, "static (mirror) pod: it belongs to its node's kubelet; remove or change its manifest on the node instead"
+    if owner is None and _pod.is_isolated(pod):
+        # pod_isolate took it out of its ReplicaSet, which has replaced it already; deleting it is the recycling.
+        return DELETE, None
     if owner is None:
         if delete_bare_pods:
             return DELETE, None

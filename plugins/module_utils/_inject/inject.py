@@ -31,6 +31,7 @@ from ansible_collections.kubedebug.ephemeral.plugins.module_utils._cluster impor
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._core import concurrency as _concurrency
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._core.errors import KubedebugError
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._inject import auto_profile as _auto_profile
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._inject import guards as _guards
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._inject.plan import (
     CREATE,
     EXISTS,
@@ -137,7 +138,22 @@ class Injector:
                 "Nothing was written; fix these first ({0} problem(s)): {1}".format(len(problems), " | ".join(problems)),
                 problems=problems,
             )
+        self.guard(plans, pods)
         return plans
+
+    def guard(self, plans: t.List[PodPlan], pods: t.Sequence[t.Mapping[str, t.Any]]) -> None:
+        """The guard_* options, for the pods that would get a new container: a pod failing one is skipped with
+        the reason (after the problems check, because reading the headroom may write a probe container)."""
+        by_key = {_pod.key(pod): pod for pod in pods}
+        creating = {(plan.namespace, plan.pod): plan for plan in plans if plan.action == CREATE}
+        reports = _guards.evaluate(self.api_client, self.server.era, self.params,
+                                   {key: by_key[key] for key in creating}, {key: plan.name for key, plan in creating.items()},
+                                   self.check_mode)
+        for key, report in reports.items():
+            plan = creating[key]
+            plan.guards = report.as_dict()
+            if report.skip_reason:
+                plan.action, plan.skip_reason = SKIP, report.skip_reason
 
     def apply(self, plans: t.List[PodPlan]) -> None:
         creates = [plan for plan in plans if plan.action == CREATE or (self.params.get("annotate") and plan.action == EXISTS)]

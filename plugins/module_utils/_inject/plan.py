@@ -53,6 +53,7 @@ class PodPlan:
     error_details: t.Dict[str, t.Any] = field(default_factory=dict)
     record: t.Any = None  # the container's annotation record (annotate), as found or as written
     annotated: bool = False  # whether this task wrote (or in check mode would write) the record
+    guards: t.Optional[t.Dict[str, t.Any]] = None  # what the guards found (guard_* options), see _api/guards.py
 
     @property
     def name(self) -> str:

@@ -20,10 +20,15 @@ def _in_range(value: float, option: Option) -> bool:
     return (option.minimum is None or value >= option.minimum) and (option.maximum is None or value <= option.maximum)
 
 
+def number_text(value: float) -> str:
+    """A bound as people write it: 1048576, not 1.04858e+06; 0.1 stays 0.1."""
+    return str(int(value)) if float(value).is_integer() else "{0:g}".format(value)
+
+
 def _range(option: Option) -> str:
     if option.maximum is None:
-        return "{0:g} or more".format(option.minimum)
-    return "{0:g} to {1:g}".format(option.minimum, option.maximum)
+        return "{0} or more".format(number_text(option.minimum))
+    return "{0} to {1}".format(number_text(option.minimum), number_text(option.maximum))
 
 
 def option_problems(params: t.Mapping[str, t.Any], options: t.Sequence[Option], where: str = "") -> t.List[str]:

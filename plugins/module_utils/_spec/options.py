@@ -64,6 +64,15 @@ AUDIT_OPTIONS: t.Tuple[Option, ...] = (
     Option("annotate", dict(type="bool", default=False)),
 )
 
+# Guards checked before a container is added (_api/guards.py); a pod that fails one is skipped with the reason.
+GUARD_OPTIONS: t.Tuple[Option, ...] = (
+    Option("guard_memory_mib", dict(type="int"), minimum=0, maximum=1048576, unset_means="memory headroom is not checked"),
+    Option("guard_pause_seconds", dict(type="int"), minimum=0, maximum=86400, unset_means="the liveness budget is not checked"),
+    Option("guard_probe_image", _str(), unset_means="the headroom comes from the metrics API only, and is unknown without it"),
+    Option("guard_override", dict(type="list", elements="str", choices=["memory", "liveness"]),
+           unset_means="every guard given applies"),
+)
+
 TASK_OPTIONS: t.Tuple[Option, ...] = (
     Option("name_prefix", _str(default="debugger"), unset_means="derived names start with debugger"),
     Option("run_id", _str(), unset_means="no run id goes into the derived name, so every run finds the same container"),
@@ -86,6 +95,7 @@ TASK_OPTIONS: t.Tuple[Option, ...] = (
     Option("max_pods", dict(type="int"), minimum=0, unset_means="any number of pods may match"),
     Option("max_ephemeral_containers", dict(type="int"), minimum=0, unset_means="pods are never skipped for holding too many"),
     *AUDIT_OPTIONS,
+    *GUARD_OPTIONS,
 )
 
 OPTIONS: t.Tuple[Option, ...] = CONTAINER_OPTIONS + TASK_OPTIONS
@@ -101,6 +111,11 @@ CLEANUP_OPTIONS: t.Tuple[Option, ...] = (
     Option("max_unavailable", dict(type="int", default=1), minimum=1, maximum=100),
     Option("timeout", dict(type="int", default=300), minimum=1, maximum=86400),
     Option("max_pods", dict(type="int"), minimum=0, unset_means="any number of pods may be recycled"),
+)
+
+# pod_isolate: one pod, named by pod (its selection options come with every module).
+ISOLATE_OPTIONS: t.Tuple[Option, ...] = (
+    Option("field_manager", _str(default="kubedebug.ephemeral"), unset_means="kubedebug.ephemeral names the write"),
 )
 
 

@@ -58,6 +58,17 @@ def log_gone(text: t.Any) -> bool:
     return isinstance(text, str) and bool(_LOG_GONE.match(text))
 
 
+# jvm_heap_dump prints the compressed dump as base64 between these lines (roles/diagnostics/vars/main.yml).
+HEAP_DUMP_BEGIN = "kubedebug-heap-dump-begin "
+
+
+def heap_dump_file(log: t.Optional[str], logs: t.Optional[str]) -> t.Optional[str]:
+    """Where the heap dump a log carries is decoded to, next to the log: ``<container>.hprof.gz``; None without one."""
+    if not log or not isinstance(logs, str) or HEAP_DUMP_BEGIN not in logs:
+        return None
+    return log[:-len(".log")] + ".hprof.gz" if log.endswith(".log") else log + ".hprof.gz"
+
+
 def log_file(namespace: str, pod: str, container: str) -> str:
     """Where a pod's log goes, relative to the run directory: ``<namespace>/<pod>/<container>.log``."""
     return posixpath.join(namespace, pod, container + ".log")
@@ -120,7 +131,26 @@ def classify(entry: t.Mapping[str, t.Any], wait_timeout: t.Optional[int] = None)
         "duration_seconds": seconds_between(started, finished),
         "log_file": log_file(entry["namespace"], entry["pod"], entry["container"]) if has_container and logs is not None else None,
         "log_note": log_note,
+        "guards": entry.get("guards"),
     }
+
+
+def isolation_of(result: t.Any) -> t.Optional[t.Dict[str, t.Any]]:
+    """What pod_isolate did for a group (isolate: true), as the report shows it."""
+    if not isinstance(result, t.Mapping) or result.get("skipped"):
+        return None
+    if result.get("msg"):
+        return {"pod": None, "error": str(result["msg"])}
+    # Not whether this run changed the labels: a re-run of the run id must give the same summary (nothing rewritten).
+    return {"pod": result.get("pod"), "owner": result.get("owner"),
+            "labels_removed": result.get("labels_removed"), "services": result.get("services"), "error": None}
+
+
+def recycle_of(result: t.Any) -> t.Optional[t.Dict[str, t.Any]]:
+    """What ephemeral_container_cleanup did with an isolated pod after its capture (recycle: true)."""
+    if not isinstance(result, t.Mapping) or result.get("skipped"):
+        return None
+    return {"recycled": list(result.get("recycled") or []), "error": str(result["msg"]) if result.get("msg") else None}
 
 
 def _selection(args: t.Mapping[str, t.Any]) -> str:
@@ -172,6 +202,8 @@ def outcomes(records: t.Sequence[t.Mapping[str, t.Any]], previous: t.Any = None)
             "note": None,
             "pods": 0,
             "wall_seconds": None,
+            "isolation": isolation_of(record.get("isolation")),
+            "recycle": recycle_of(record.get("recycle")),
         }
         if record.get("started") is not None and record.get("finished") is not None:
             group["wall_seconds"] = round(float(record["finished"]) - float(record["started"]), 1)
@@ -195,6 +227,7 @@ def outcomes(records: t.Sequence[t.Mapping[str, t.Any]], previous: t.Any = None)
             pod["recipe"] = record.get("recipe")
             pod["logs"] = entry.get("logs") if pod["log_file"] else None
             pod["analysis"] = analyse(record.get("recipe"), pod["logs"])
+            pod["heap_dump_file"] = heap_dump_file(pod["log_file"], pod["logs"])
             before = earlier.get((pod["namespace"], pod["pod"], pod["container"]))
             pod["write_log"] = bool(pod["log_file"])
             pod["replace_log"] = bool(before) and before.get("outcome") != pod["outcome"]

@@ -24,18 +24,27 @@ from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api import na
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._spec.options import default_of
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._spec.profiles import PROFILES
 from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._diagnostics.common import DiagnosticsError
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._diagnostics.guards import (
+    guard_problems,
+    needs_of,
+    override_of,
+    settings_problems,
+)
 
 _PLACEHOLDER = re.compile(r"^\{([a-z_][a-z0-9_]*)\}$")
+# A pod name is a DNS-1123 subdomain (dots allowed), at most 253 characters.
+_POD_NAME = re.compile(r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
 
 # Keys a target group may set (documented in roles/diagnostics/meta/argument_specs.yml).
 GROUP_KEYS = frozenset({
     "name", "namespace", "all_namespaces", "label_selector", "label_selectors", "field_selectors", "container",
     "recipe", "options", "image", "command", "args", "env", "profile", "security_context", "run_as_user",
-    "run_as_group", "mount_target_volumes", "container_name_stem", "wait_timeout",
+    "run_as_group", "mount_target_volumes", "container_name_stem", "wait_timeout", "needs", "guard_override",
+    "pod", "isolate", "recycle",
 })
 RECIPE_KEYS = frozenset({
     "stem", "description", "image", "command", "args", "env", "profile", "security_context", "options",
-    "needs_target", "mount_target_volumes", "run_as_target_user",
+    "needs_target", "mount_target_volumes", "run_as_target_user", "needs",
 })
 
 
@@ -63,7 +72,8 @@ def group_label(group: t.Mapping[str, t.Any], index: int) -> str:
     if group.get("name"):
         return str(group["name"])
     scope = "all namespaces" if group.get("all_namespaces") else "namespace {0}".format(group.get("namespace") or "default")
-    selectors = _selectors(group) + list(group.get("field_selectors") or [])
+    selectors = _selectors(group) + list(group.get("field_selectors") or []) + (
+        ["pod {0}".format(group["pod"])] if group.get("pod") is not None else [])
     return "#{0} {1} in {2} ({3})".format(index + 1, group.get("recipe"), scope, ", ".join(selectors) or "no selector")
 
 
@@ -112,7 +122,17 @@ def _group_problems(group: t.Any, index: int, recipes: t.Mapping[str, t.Any], ru
     if recipe is None:
         problems.append("{0}: recipe {1!r} is not one of {2}".format(where, recipe_name, ", ".join(sorted(recipes))))
         return problems
-    if not _selectors(group) and not group.get("field_selectors"):
+    problems.extend(guard_problems(group, recipe, where))
+    if group.get("pod") is not None and (not isinstance(group["pod"], str) or not _POD_NAME.match(group["pod"]) or len(group["pod"]) > 253):
+        problems.append("{0}: pod {1!r} must be a pod name".format(where, group["pod"]))
+    if group.get("isolate") and group.get("pod") is None:
+        problems.append("{0}: isolate needs pod (isolation is for the one pod that is stuck)".format(where))
+    if group.get("isolate") and (_selectors(group) or group.get("field_selectors") or group.get("all_namespaces")):
+        problems.append("{0}: isolate takes the pod alone; isolation removes the labels that label selectors would "
+                        "use, so remove label_selector(s), field_selectors and all_namespaces".format(where))
+    if group.get("recycle") and not group.get("isolate"):
+        problems.append("{0}: recycle is for an isolated pod; set isolate: true too".format(where))
+    if not _selectors(group) and not group.get("field_selectors") and group.get("pod") is None:
         problems.append(
             "{0}: give label_selector(s) or field_selectors; to take every pod of the namespace use "
             "field_selectors: ['metadata.namespace={1}']".format(where, group.get("namespace") or "default")
@@ -178,13 +198,21 @@ def module_args(group: t.Mapping[str, t.Any], recipe: t.Mapping[str, t.Any], set
         "namespace": None if group.get("all_namespaces") else (group.get("namespace") or "default"),
         "all_namespaces": bool(group.get("all_namespaces")),
         "label_selectors": _selectors(group),
-        "field_selectors": list(group.get("field_selectors") or []),
+        # metadata.name= keeps the module in its many-pod mode (skip reasons, guards) for one named pod.
+        "field_selectors": list(group.get("field_selectors") or []) + (
+            ["metadata.name={0}".format(group["pod"])] if group.get("pod") is not None else []),
         "image_pull_policy": settings.get("image_pull_policy") or None,
         "max_concurrency": int(settings.get("max_concurrency") or default_of("max_concurrency")),
         "max_ephemeral_containers": _int_or_none(settings.get("max_ephemeral_containers")),
         "logs_tail_lines": _int_or_none(settings.get("logs_tail_lines")),
         "fail_on_image_pull_error": _flag(settings.get("fail_on_image_pull_error"), default=default_of("fail_on_image_pull_error")),
     }
+    needs = needs_of(group, recipe)
+    result["guard_memory_mib"] = needs.get("memory_mib")
+    result["guard_pause_seconds"] = needs.get("pause_seconds")
+    guarded = result["guard_memory_mib"] is not None or result["guard_pause_seconds"] is not None
+    result["guard_probe_image"] = (settings.get("guard_probe_image") or None) if result["guard_memory_mib"] is not None else None
+    result["guard_override"] = override_of(group, settings) if guarded else None
     return result
 
 
@@ -193,7 +221,7 @@ def plan(targets: t.Any, recipes: t.Mapping[str, t.Any], settings: t.Mapping[str
 
     Returns ``{"problems": [...], "groups": [{"index", "label", "recipe", "wait_timeout", "args"}]}``; the role
     stops before any API call when there are problems."""
-    problems = run_id_problems(settings.get("run_id"))
+    problems = run_id_problems(settings.get("run_id")) + settings_problems(settings)
     if not isinstance(targets, list) or not targets:
         problems.append("diagnostics_targets must be a non-empty list of target groups")
         return {"problems": problems, "groups": []}
@@ -226,5 +254,7 @@ def plan(targets: t.Any, recipes: t.Mapping[str, t.Any], settings: t.Mapping[str
             "recipe": group["recipe"],
             "wait_timeout": int(wait_timeout if wait_timeout is not None else settings.get("wait_timeout") or default_of("wait_timeout")),
             "args": args,
+            "isolate": {"namespace": args["namespace"], "pod": group["pod"]} if group.get("isolate") else None,
+            "recycle": bool(group.get("recycle")),
         })
     return {"problems": problems, "groups": groups if not problems else []}

@@ -17,6 +17,7 @@ import json
 import typing as t
 
 from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._diagnostics.common import GENERATOR, SCHEMA_VERSION, iso_utc
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._diagnostics.guard_report import guards_markdown
 from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._diagnostics.outcomes import FAILED, OK, OUTCOMES, SKIPPED, TIMED_OUT
 
 STATUS_OK = "ok"
@@ -198,6 +199,7 @@ def report_markdown(data: t.Mapping[str, t.Any]) -> str:
             lines.append("| {0} | {1} | {2} | {3} | {4} | {5} | {6} | {7} |".format(
                 _cell(pod["namespace"]), _cell(pod["pod"]), _cell(pod["container"]), _OUTCOME_LABEL.get(pod["outcome"], pod["outcome"]),
                 _cell(pod.get("exit_code")), _seconds(pod.get("duration_seconds")), _cell(pod.get("reason")), log))
+    lines += guards_markdown(data, _cell)
     lines += ["", "Written by {0} (summary.json holds the same data).".format(GENERATOR), ""]
     return "\n".join(lines)
 

@@ -100,7 +100,7 @@ def test_built_in_recipes_plan_cleanly() -> None:
     result = INTERNAL(targets, "diagnostics.plan", recipes, {"run_id": "r1"})
     assert result["problems"] == []
     names = sorted(g["args"]["name"] for g in result["groups"])
-    assert names == ["capture-r1", "custom-r1", "ps-r1", "thread-dump-r1"]
+    assert names == ["capture-r1", "custom-r1", "heap-dump-r1", "ps-r1", "thread-dump-r1"]
 
 
 def test_diagnostics_operations() -> None:
