@@ -139,8 +139,8 @@ def not_ready_due(pod: t.Mapping[str, t.Any], memory: PodMemory, now: float, sec
     reason = condition.get("reason") or ""
     return Trigger(
         namespace=namespace, pod=name, cause=CAUSE_NOT_READY, occurrence="{0:.0f}".format(since),
-        detail="not ready for {0:.0f} s{1}{2}".format(
-            now - since, " (containers not ready: {0})".format(", ".join(not_ready)) if not_ready else "",
+        detail="not ready for {0:g} s{1}{2}".format(
+            round(now - since, 1), " (containers not ready: {0})".format(", ".join(not_ready)) if not_ready else "",
             " ({0})".format(reason) if reason and not not_ready else ""),
         source=source, container=not_ready[0] if len(not_ready) == 1 else "", uid=memory.uid,
         reason=reason, at=condition.get("lastTransitionTime") or "",

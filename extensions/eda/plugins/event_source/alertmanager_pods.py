@@ -31,8 +31,8 @@ description:
   - Alertmanager sends a firing alert again at every C(repeat_interval) and when its group changes; the same alert
     (fingerprint and start) is sent on only once, and another alert for the same pod within I(dedupe_seconds) is
     held back.
-  - The answer is C(202) with C({"accepted": N, "ignored": [...]}) naming each alert not taken and why, C(400) for a
-    body that is not a version 4 payload, C(401) without the I(token).
+  - 'The answer is C(202) with C({"accepted": N, "ignored": [...]}) naming each alert not taken and why, C(400) for a
+    body that is not a version 4 payload, C(401) without the I(token).'
 options:
   host:
     description: The address to listen on. Only this machine by default; give C(0.0.0.0) for every address.

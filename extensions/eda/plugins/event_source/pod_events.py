@@ -20,9 +20,9 @@ DOCUMENTATION = r"""
 short_description: Events when watched pods restart, stay unready, are OOM-killed or get a given Kubernetes Event.
 description:
   - An ansible-rulebook event source. It watches the pods of one namespace that match a label selector (one LIST, then
-    WATCH requests; no polling) and puts one event on the queue for each happening: a container's restart count
+    WATCH requests; no polling) and puts one event on the queue for each happening (a container's restart count
     rose, the pod lost its readiness and stayed unready for I(not_ready_seconds), a container was OOM-killed, or a
-    Kubernetes Event with one of I(event_reasons) was recorded for the pod.
+    Kubernetes Event with one of I(event_reasons) was recorded for the pod).
   - "Each event is C({kubedebug: {namespace, pod, cause, container, detail, reason, occurrence, uid, at, source}}),
     C(cause) one of C(restart), C(not_ready), C(oom_killed), C(event); the rulebook
     C(kubedebug.ephemeral.capture_on_trigger) runs the diagnostics role for the pod."
