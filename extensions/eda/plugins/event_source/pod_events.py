@@ -221,8 +221,15 @@ async def main(queue: t.Any, args: t.Dict[str, t.Any]) -> None:
     from ansible_collections.kubedebug.ephemeral.plugins.module_utils._core.connection import create_api_client
     from ansible_collections.kubedebug.ephemeral.plugins.module_utils._eda import arguments
 
+    from ansible_collections.kubedebug.ephemeral.plugins.module_utils._core.errors import KubedebugError
+
     parsed = arguments.pod_events(args)
-    api_client = create_api_client(parsed.connection)
+    try:
+        api_client = create_api_client(parsed.connection)
+    except KubedebugError as exc:
+        raise arguments.SourceArgumentError(
+            "kubedebug.ephemeral.pod_events: {0}. Give the argument kubeconfig (or set K8S_AUTH_KUBECONFIG or KUBECONFIG), "
+            "or run ansible-rulebook in a pod with a ServiceAccount".format(exc.msg)) from exc
     LOG.info("watching pods in %s (%s)", parsed.namespace, parsed.label_selector or "every pod")
     await PodEventsSource(queue, parsed, api_client, asyncio.get_running_loop()).run()
 
