@@ -140,11 +140,18 @@ class PodEventsSource:
         self.tracker = PodTriggers(parsed.settings, started_at=clock())
         self.outbox: asyncio.Queue = asyncio.Queue()
         self.timers: t.Dict[t.Tuple[str, str], asyncio.TimerHandle] = {}
-        self.watches = [ListWatch(api_client, "pods", parsed.namespace, self._handing(self.tracker.pods_listed),
+        self.namespace = parsed.namespace
+        self.watches = [ListWatch(api_client, "pods", parsed.namespace, self._handing(self._pods_listed),
                                   self._handing(self.tracker.pod_changed), label_selector=parsed.label_selector)]
         if CAUSE_EVENT in parsed.settings.causes:
             self.watches.append(ListWatch(api_client, "events", parsed.namespace, self._handing(self.tracker.events_listed),
                                           self._handing(self.tracker.event_changed), field_selector="involvedObject.kind=Pod"))
+
+    def _pods_listed(self, pods: t.List[t.Dict[str, t.Any]], now: float) -> t.Any:
+        watch = self.watches[0]
+        LOG.info("listed %d pod(s) in %s (list %d, resumed after 410 Gone %d time(s))", len(pods), self.namespace, watch.lists,
+                 watch.resumed_after_gone)
+        return self.tracker.pods_listed(pods, now)
 
     def _handing(self, method: t.Callable[..., t.Any]) -> t.Callable[..., None]:
         """A callback for a watch thread: the work is done on the loop, with the time it is done at."""
