@@ -59,7 +59,7 @@ def _seconds(args: t.Mapping[str, t.Any], name: str, default: float, problems: t
         number = float(value)
     except (TypeError, ValueError):
         number = -1.0
-    if isinstance(value, bool) or number < 0 or number != number:
+    if isinstance(value, bool) or not number >= 0:  # "not >=" also refuses NaN
         problems.append("{0} must be a number of seconds, 0 or more (got {1!r})".format(name, value))
         return float(default)
     return number
