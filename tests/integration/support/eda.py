@@ -68,12 +68,20 @@ def summaries(artifacts: Path) -> t.List[dict]:
     return sorted(found, key=lambda s: s["run_id"])
 
 
+def _indexed(artifacts: Path) -> t.Set[str]:
+    try:
+        return {run["run_id"] for run in json.loads((artifacts / "index.json").read_text())["runs"]}
+    except (OSError, ValueError):
+        return set()
+
+
 def wait_for_run(artifacts: Path, rulebook: Rulebook, pod: str, cause: str, timeout: float = 150) -> dict:
-    """The summary of the triggered run that captured ``pod`` for ``cause``."""
+    """The summary of the triggered run that captured ``pod`` for ``cause``, once the run is over (the index, written
+    last, lists it)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         runs = [s for s in summaries(artifacts) if (s.get("trigger") or {}).get("pod") == pod and s["trigger"]["cause"] == cause]
-        if runs:
+        if runs and runs[0]["run_id"] in _indexed(artifacts):
             return runs[0]
         time.sleep(0.5)
     raise AssertionError(f"no capture of {pod} for {cause} within {timeout} s:\n" + rulebook.output()[-8000:])
