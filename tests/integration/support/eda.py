@@ -36,7 +36,8 @@ class Rulebook:
 
     def start(self) -> None:
         with self.log.open("w") as out:
-            self.process = subprocess.Popen(  # pylint: disable=consider-using-with  (runs until stop())
+            # Runs until stop(), so not in a with block.
+            self.process = subprocess.Popen(  # pylint: disable=consider-using-with
                 self.argv, cwd=self.directory, env=self.env, stdout=out, stderr=subprocess.STDOUT)
 
     def output(self) -> str:

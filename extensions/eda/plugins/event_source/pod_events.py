@@ -226,9 +226,8 @@ async def main(queue: t.Any, args: t.Dict[str, t.Any]) -> None:
     """ansible-rulebook's entry point."""
     _collection_importable()
     from ansible_collections.kubedebug.ephemeral.plugins.module_utils._core.connection import create_api_client
-    from ansible_collections.kubedebug.ephemeral.plugins.module_utils._eda import arguments
-
     from ansible_collections.kubedebug.ephemeral.plugins.module_utils._core.errors import KubedebugError
+    from ansible_collections.kubedebug.ephemeral.plugins.module_utils._eda import arguments
 
     parsed = arguments.pod_events(args)
     try:
