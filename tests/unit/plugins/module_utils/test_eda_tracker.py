@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import typing as t
 
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._eda.dedupe import Dedupe
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._eda.tracker import PodTriggers, Settings
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._eda.trigger import Trigger
 from ansible_collections.kubedebug.ephemeral.tests.unit.plugins.module_utils.eda_pods import AFTER_START, START, oom, pod
 
 ALL = frozenset(("restart", "not_ready", "oom_killed", "event"))
@@ -164,3 +166,11 @@ def test_kubernetes_events_with_a_reason_asked_for_are_news_once_per_count():
     assert tr.event_changed("DELETED", event(uid="e5"), START + 5).send == []
     # A re-list after the watch lost its place sends only what is new.
     assert causes(tr.events_listed([event(count=6), event(uid="e2"), event(uid="e6")], START + 6)) == ["event"]
+
+
+def test_the_dedupe_memory_is_bounded_and_forgets_the_oldest_first():
+    dedupe = Dedupe(window=0, max_remembered=2)
+    triggers = [Trigger("shop", "web", "restart", "app:%d" % n, "d", "s") for n in range(3)]
+    assert [dedupe.admit(tr, START) for tr in triggers] == [None, None, None]
+    assert dedupe.admit(triggers[2], START) == "already sent"
+    assert dedupe.admit(triggers[0], START) is None  # forgotten: the memory holds the newest two
