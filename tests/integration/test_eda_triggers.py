@@ -14,6 +14,7 @@ import socket
 import time
 import urllib.request
 
+from support import figures
 from support.eda import Rulebook, state, summaries, wait_for_run, wait_for_suppressed
 from support.ephemeral import ephemeral_names, ephemeral_status, raw_pod
 from support.pods import IMAGES, java_pod
@@ -113,10 +114,12 @@ def test_readiness_loss_and_an_alertmanager_webhook_each_capture_once_per_cooldo
         assert f"| trigger | not_ready of {ns}/stuck-0: not ready for " in report
         assert json.loads((artifacts / "index.json").read_text())["runs"][0]["trigger"]["cause"] == "not_ready"
         (container,) = ephemeral_names(raw_pod(cluster, ns, "stuck-0"))
-        started = ephemeral_status(raw_pod(cluster, ns, "stuck-0"), container)["state"]["terminated"]["startedAt"]
-        print(f"readiness lost {flip['lastTransitionTime']}, thread dump started {started}: "  # noqa: T201
-              f"{epoch(started) - epoch(flip['lastTransitionTime']):.0f} s later (not_ready_seconds {NOT_READY_SECONDS}); "
-              f"report written {first['finished_at']}")
+        dump = ephemeral_status(raw_pod(cluster, ns, "stuck-0"), container)["state"]["terminated"]
+        lost = epoch(flip["lastTransitionTime"])  # the API's times, whole seconds
+        figures.record("eda_triggers", not_ready_seconds=NOT_READY_SECONDS,
+                       readiness_lost_to_dump_started_s=epoch(dump["startedAt"]) - lost,
+                       readiness_lost_to_dump_finished_s=epoch(dump["finishedAt"]) - lost,
+                       readiness_lost_to_report_s=epoch(first["finished_at"]) - lost)
 
         # 2. Ready again, then unready again inside the cooldown: the event comes, nothing is captured.
         set_unready(cluster, ns, "stuck-0", unready=False)
@@ -128,7 +131,9 @@ def test_readiness_loss_and_an_alertmanager_webhook_each_capture_once_per_cooldo
 
         # 3. An Alertmanager webhook for another pod captures it the same way.
         assert post_alert(port, ns, "alerted-0") == {"accepted": 1, "ignored": []}
+        posted = time.time()
         alerted = wait_for_run(artifacts, rulebook, "alerted-0", "alert")
+        figures.record("eda_triggers", webhook_to_report_s=round(epoch(alerted["finished_at"]) - posted, 1))
         assert "Full thread dump" in thread_dump(artifacts, alerted)
         assert alerted["trigger"]["reason"] == "KubePodNotReady" and alerted["trigger"]["source"] == "kubedebug.ephemeral.alertmanager_pods"
         report = (artifacts / alerted["run_id"] / "report.md").read_text()
