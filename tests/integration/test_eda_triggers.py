@@ -1,9 +1,10 @@
 """Event-Driven Ansible on the test bed's current era: ansible-rulebook runs the collection's rulebook
 (kubedebug.ephemeral.capture_on_trigger) with its two event sources, and the captures it starts are real.
 
-A JRE-only pod whose readiness is made to fail gets exactly one thread dump; a second loss of readiness inside the
-cooldown is sent by the source but captures nothing (the state file says why); an Alertmanager-format webhook posted
-by the test captures another pod the same way. Each run's report names the event that caused it.
+A JRE-only pod whose readiness is made to fail gets exactly one thread dump; a second loss of readiness and a restart
+of its JVM inside the cooldown are sent by the source but capture nothing (the state file says why); an
+Alertmanager-format webhook posted by the test captures another pod the same way. Each run's report names the event
+that caused it.
 """
 
 from __future__ import annotations
@@ -124,8 +125,8 @@ def test_readiness_loss_and_an_alertmanager_webhook_each_capture_once_per_cooldo
         # 2. Ready again, then unready again inside the cooldown: the event comes, nothing is captured.
         set_unready(cluster, ns, "stuck-0", unready=False)
         set_unready(cluster, ns, "stuck-0", unready=True)
-        suppressed = wait_for_suppressed(artifacts, rulebook, "stuck-0")
-        assert suppressed["cause"] == "not_ready" and suppressed["reason"].startswith(f"cooldown: {ns}/stuck-0 was captured ")
+        suppressed = wait_for_suppressed(artifacts, rulebook, "stuck-0", "not_ready")
+        assert suppressed["reason"].startswith(f"cooldown: {ns}/stuck-0 was captured ")
         assert "capture_on_trigger_cooldown is 600 s" in suppressed["reason"]
         assert ephemeral_names(raw_pod(cluster, ns, "stuck-0")) == [container]
 
@@ -138,6 +139,13 @@ def test_readiness_loss_and_an_alertmanager_webhook_each_capture_once_per_cooldo
         assert alerted["trigger"]["reason"] == "KubePodNotReady" and alerted["trigger"]["source"] == "kubedebug.ephemeral.alertmanager_pods"
         report = (artifacts / alerted["run_id"] / "report.md").read_text()
         assert f"| trigger | alert of {ns}/alerted-0: alert KubePodNotReady firing: Pod has been in a non-ready state" in report
+
+        # 4. The JVM of the first pod ends (SIGTERM to PID 1) and the kubelet restarts it: the source sends the restart,
+        # still inside that pod's cooldown.
+        cluster.kubectl("exec", "-n", ns, "stuck-0", "-c", "app", "--", "sh", "-c", "kill 1")
+        restarted = wait_for_suppressed(artifacts, rulebook, "stuck-0", "restart")
+        assert restarted["detail"].startswith("container app restarted (restart count 0 -> 1; last exit: ")
+        assert restarted["reason"].startswith(f"cooldown: {ns}/stuck-0 was captured ")
     finally:
         rulebook.stop()
     # Exactly one capture per pod, and the state file counts both.

@@ -93,12 +93,12 @@ def state(artifacts: Path) -> dict:
     return json.loads(path.read_text()) if path.exists() else {"captures": [], "suppressed": []}
 
 
-def wait_for_suppressed(artifacts: Path, rulebook: Rulebook, pod: str, timeout: float = 150) -> dict:
-    """The state file's record of a trigger for ``pod`` that did not capture, with the reason."""
+def wait_for_suppressed(artifacts: Path, rulebook: Rulebook, pod: str, cause: str, timeout: float = 150) -> dict:
+    """The state file's record of a trigger (``pod``, ``cause``) that did not capture, with the reason."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        found = [s for s in state(artifacts)["suppressed"] if s["pod"] == pod]
+        found = [s for s in state(artifacts)["suppressed"] if s["pod"] == pod and s["cause"] == cause]
         if found:
             return found[0]
         time.sleep(0.5)
-    raise AssertionError(f"no suppressed trigger for {pod} within {timeout} s:\n" + rulebook.output()[-8000:])
+    raise AssertionError(f"no suppressed {cause} trigger for {pod} within {timeout} s:\n" + rulebook.output()[-8000:])
