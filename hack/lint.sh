@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Lint everything that is not Python sanity:
-#   ansible-lint (production profile) on roles/ and playbooks/, yamllint (.yamllint) on all files,
+#   ansible-lint (production profile) on roles/, playbooks/ and the rulebooks (its schema for ansible-rulebook),
+#   yamllint (.yamllint) on all files,
 #   antsibull-docs lint-collection-docs --plugin-docs on the ansible_collections copy,
 #   antsibull-changelog lint (fragments) and lint-changelog-yaml.
 # All steps run; the script fails at the end if any of them failed.
@@ -21,10 +22,10 @@ step() {
   fi
 }
 
-# ansible-lint: only on roles/ and playbooks/ that contain something. Run from the copy so that
+# ansible-lint: only on roles/, playbooks/ and extensions/eda/rulebooks/ that contain something. Run from the copy so that
 # the collection resolves as kubedebug.ephemeral exactly as ansible-test sees it.
 lint_targets=()
-for d in roles playbooks; do
+for d in roles playbooks extensions/eda/rulebooks; do
   if [[ -d "${COLLECTION_DIR}/${d}" ]] && [[ -n "$(find "${COLLECTION_DIR}/${d}" -type f -print -quit)" ]]; then
     lint_targets+=("${d}")
   fi

@@ -16,7 +16,7 @@ import typing as t
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._diagnostics import budget, html_report, outcomes, plan, report, retention
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._diagnostics import budget, html_report, outcomes, plan, report, retention, trigger
 from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates import (
     access, canary, ha, kubeadm, kubelet, layout, manifest, mirror_pod, proof, records, version,
 )
@@ -35,6 +35,7 @@ OPERATIONS: dict[str, t.Callable[..., t.Any]] = {
     "diagnostics.report_md": report.report_markdown,
     "diagnostics.retention": retention.runs_to_remove,
     "diagnostics.summary": report.summary,
+    "diagnostics.trigger_gate": trigger.gate,
     "feature_gates.access_needs": access.needs,
     "feature_gates.configmap_value": records.configmap_value,
     "feature_gates.canary_compare": canary.compare,

@@ -17,6 +17,7 @@ import typing as t
 
 from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._diagnostics.analysis import THREAD_STATES
 from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._diagnostics.common import GENERATOR
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._diagnostics.report import trigger_line
 
 _CSS = """
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",sans-serif;margin:24px;color:#1b1f24;max-width:1200px}
@@ -117,6 +118,8 @@ def _facts(data: t.Mapping[str, t.Any]) -> list[str]:
     ]
     if data.get("attempts"):
         rows.append(("attempts", data["attempts"]))
+    if data.get("trigger"):
+        rows.append(("trigger", trigger_line(data["trigger"])))
     return ['<table id="facts"><tbody>'] + ["<tr><th>{0}</th><td>{1}</td></tr>".format(_e(k), _e(v)) for k, v in rows] + ["</tbody></table>"]
 
 
@@ -256,7 +259,7 @@ def index_html(data: t.Mapping[str, t.Any]) -> str:
                      _td(totals.get("pods"), numeric=True), _td(totals.get("ok"), numeric=True), _td(totals.get("failed"), numeric=True),
                      _td(totals.get("timed_out"), numeric=True), _td(totals.get("skipped"), numeric=True),
                      _td(run.get("blocked_threads"), numeric=True), _td(_seconds(run.get("wall_seconds")), numeric=True),
-                     _td(run.get("message"))])
+                     _td((run.get("message") or "") + ("; trigger: " + trigger_line(run["trigger"]) if run.get("trigger") else ""))])
     body.append(_table(["run", "started", "status", "pods", "ok", "failed", "timed out", "skipped", "BLOCKED threads", "wall time", "message"],
                        rows, "run-table"))
     return _page("Diagnostics runs", body)

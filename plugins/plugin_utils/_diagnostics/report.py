@@ -85,6 +85,23 @@ def _flag(value: t.Any) -> bool:
     return bool(value)
 
 
+def _trigger(value: t.Any) -> t.Optional[dict[str, t.Any]]:
+    """What caused a triggered run (diagnostics_trigger, set by playbooks/capture_on_trigger.yml); None otherwise."""
+    return {str(k): v for k, v in value.items()} if isinstance(value, t.Mapping) and value else None
+
+
+def trigger_line(trigger: t.Any) -> str:
+    """One line naming the event that caused a run, for the reports and the index."""
+    if not isinstance(trigger, t.Mapping) or not trigger:
+        return ""
+    where = "{0}/{1}".format(trigger.get("namespace") or "?", trigger.get("pod") or "?")
+    text = "{0} of {1}".format(trigger.get("cause") or "event", where)
+    if trigger.get("detail"):
+        text += ": {0}".format(trigger["detail"])
+    extras = [str(trigger[key]) for key in ("source", "at") if trigger.get(key)]
+    return text + (" ({0})".format(", ".join(extras)) if extras else "")
+
+
 def _comparable(summary: t.Mapping[str, t.Any]) -> t.Any:
     groups = [{k: v for k, v in g.items() if k not in _VOLATILE_GROUP_KEYS} for g in summary.get("groups") or []]
     return {"run_id": summary.get("run_id"), "groups": groups, "pods": summary.get("pods"), "settings": summary.get("settings")}
@@ -126,6 +143,7 @@ def summary(data: t.Mapping[str, t.Any], run: t.Mapping[str, t.Any], previous: t
         "finished_at": iso_utc(finished),
         "wall_seconds": round(float(finished) - float(started), 1) if started is not None and finished is not None else None,
         "settings": dict(run.get("settings") or {}),
+        "trigger": _trigger(run.get("trigger")),
         "totals": totals,
         "groups": groups,
         "pods": pods,
@@ -172,6 +190,8 @@ def report_markdown(data: t.Mapping[str, t.Any]) -> str:
         "| container time | {0} total, {1} longest |".format(_seconds(totals["container_seconds"]), _seconds(totals["longest_container_seconds"])),
         "| groups | {0} ({1} failed before any write, {2} not run) |".format(totals["groups"], totals["group_errors"], totals["groups_skipped"]),
     ]
+    if data.get("trigger"):
+        lines.append("| trigger | {0} |".format(_cell(trigger_line(data["trigger"]))))
     if data.get("overall_timeout_reached"):
         lines.append("| overall timeout | reached; later groups were not run |")
     if data.get("attempts"):
@@ -226,6 +246,7 @@ def index(entries: t.Sequence[t.Any]) -> dict[str, t.Any]:
             "report": "{0}/report.md".format(data["run_id"]),
             "report_html": "{0}/report.html".format(data["run_id"]),
             "problems": _problems(data.get("totals") or {}),
+            "trigger": data.get("trigger"),
             "blocked_threads": sum(int((p.get("analysis") or {}).get("blocked") or 0) for p in data.get("pods") or [] if isinstance(p, dict)),
         })
     runs.sort(key=lambda r: (r.get("started_at") or "", r["run_id"]), reverse=True)

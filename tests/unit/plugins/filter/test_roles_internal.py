@@ -29,8 +29,9 @@ _CALL = re.compile(r"roles_internal(?:\(|',\s*)'([a-z_]+\.[a-z_]+)'")
 
 
 def operations_in_roles() -> set[str]:
+    """In the roles, and in the collection's playbooks that do a step of their own (capture_on_trigger.yml)."""
     found = set()
-    for path in (ROOT / "roles").rglob("*.yml"):
+    for path in [*(ROOT / "roles").rglob("*.yml"), *(ROOT / "playbooks").glob("*.yml")]:
         found.update(_CALL.findall(path.read_text()))
     return found
 
