@@ -17,9 +17,9 @@ options:
       - Work on one share of the selected pods only, so that O(shard.count) runs (AWX job slices, C(forks) over the
         P(kubedebug.ephemeral.shards#inventory) inventory, separate C(ansible-runner) processes) together handle every
         pod exactly once.
-      - A pod belongs to shard V(int(sha256(uid)[:8], 16) % count) - the first 8 hexadecimal digits of the SHA-256 of
-        its UID, as an unsigned 32-bit number, modulo O(shard.count). A pod keeps its shard across runs; a new pod
-        (a new UID, such as a replacement after an eviction) may fall into another.
+      - A pod belongs to the shard given by the first 8 hexadecimal digits of the SHA-256 of its UID (as UTF-8 text),
+        read as an unsigned 32-bit number, modulo O(shard.count). A pod keeps its shard across runs; a new pod (a new
+        UID, such as a replacement after an eviction) may fall into another.
       - Selectors and O(pod) choose the pods first; the shard then keeps its share. O(pod) with a shard works on that
         pod only in the shard it belongs to, so each of the runs may be given the same arguments.
       - Not set, every selected pod is worked on. An empty mapping, a missing key, O(shard.index) outside 0 to

@@ -28,14 +28,21 @@ def test_a_lost_log_file_is_not_mistaken_for_the_log(answer):
     assert why.startswith("the kubelet no longer has this container's log file")
 
 
-def test_a_long_log_is_cut_at_the_limit_and_says_so(monkeypatch):
-    asked = {}
+@pytest.fixture
+def asked(monkeypatch):
+    """The query of the last log read; the server answers with ``asked["answer"]``."""
+    seen = {"answer": ""}
 
     def request_text(*args, **kwargs):
-        asked.update(kwargs["query"])
-        return "0123456789" * 10
+        seen.update(kwargs["query"])
+        return seen["answer"]
 
     monkeypatch.setattr(_logs._rest, "request_text", request_text)
+    return seen
+
+
+def test_a_long_log_is_cut_at_the_limit_and_says_so(asked):
+    asked["answer"] = "0123456789" * 10
     read = _logs.try_read_logs(object(), "ns", "pod", "c", limit_bytes=25)
     assert read == ("0123456789012345678901234", None, True)
     assert asked["limitBytes"] == 26  # one more than kept, so a log of exactly 25 bytes is not called cut
@@ -46,14 +53,8 @@ def test_a_log_of_exactly_the_limit_is_whole(answer):
     assert _logs.try_read_logs(object(), "ns", "pod", "c", limit_bytes=25) == ("x" * 25, None, False)
 
 
-def test_zero_keeps_the_whole_log_and_asks_for_no_limit(monkeypatch):
-    asked = {}
-
-    def request_text(*args, **kwargs):
-        asked.update(kwargs["query"])
-        return "y" * 100000
-
-    monkeypatch.setattr(_logs._rest, "request_text", request_text)
+def test_zero_keeps_the_whole_log_and_asks_for_no_limit(asked):
+    asked["answer"] = "y" * 100000
     assert _logs.try_read_logs(object(), "ns", "pod", "c", limit_bytes=0) == ("y" * 100000, None, False)
     assert "limitBytes" not in asked
 

@@ -25,14 +25,18 @@ def fleet(pods: int) -> FakeApiServer:
     return server
 
 
+def over_shards(main, server: FakeApiServer, args: dict, count: int) -> list:
+    """Run ``main`` once per shard of ``count``; every run's result."""
+    results = [run_module(main, server, dict(args, shard={"index": index, "count": count})) for index in range(count)]
+    assert not any(result["failed"] for result in results), [result.get("msg") for result in results]
+    return results
+
+
 def test_four_shards_write_every_pod_exactly_once():
     server = fleet(40)
-    seen = []
-    for index in range(4):
-        result = run_module(ephemeral_container.main, server, dict(FLEET, shard={"index": index, "count": 4}))
-        assert not result["failed"], result.get("msg")
-        assert result["results"], "a shard of 40 pods was empty"
-        seen += [entry["pod"] for entry in result["results"] if entry["created"]]
+    results = over_shards(ephemeral_container.main, server, FLEET, 4)
+    assert all(result["results"] for result in results), "a shard of 40 pods was empty"
+    seen = [entry["pod"] for result in results for entry in result["results"] if entry["created"]]
     assert sorted(seen) == ["web-%03d" % n for n in range(40)]
     assert server.stored_writes == 40 and len(server.patches()) == 40
 
@@ -47,13 +51,8 @@ def test_a_named_pod_is_worked_on_by_its_own_shard_only():
 
 
 def test_info_returns_only_the_shards_pods():
-    server = fleet(12)
-    names = []
-    for index in range(3):
-        result = run_module(ephemeral_container_info.main, server, dict(SELECT, shard={"index": index, "count": 3}))
-        assert not result["failed"], result.get("msg")
-        names += [pod["pod"] for pod in result["pods"]]
-    assert sorted(names) == ["web-%03d" % n for n in range(12)]
+    results = over_shards(ephemeral_container_info.main, fleet(12), SELECT, 3)
+    assert sorted(pod["pod"] for result in results for pod in result["pods"]) == ["web-%03d" % n for n in range(12)]
 
 
 BAD = [
