@@ -36,7 +36,7 @@ options:
     aliases: [tail_lines]
   logs_limit_bytes:
     description:
-      - Return at most this many bytes of each container's log (after O(logs_tail_lines)), from its start, so that
+      - Return at most this many bytes (0 or more) of each container's log (after O(logs_tail_lines)), from its start, so that
         results stay small. A log that was cut has RV(pods[].ephemeral_containers[].logs_truncated=true).
       - V(0) returns the whole log.
     type: int

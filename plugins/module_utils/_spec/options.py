@@ -60,7 +60,7 @@ LOG_OPTIONS: t.Tuple[Option, ...] = (
     # tail_lines: kubernetes.core.k8s_log's name for the same thing, so its users' habit works here too.
     Option("logs_tail_lines", dict(type="int", aliases=["tail_lines"]), minimum=0, unset_means="the whole log is returned"),
     # Results stay small by default (AWX keeps every task result); 0 asks for the whole log.
-    Option("logs_limit_bytes", dict(type="int", default=LOGS_LIMIT_BYTES), minimum=0, maximum=2 ** 31 - 1),
+    Option("logs_limit_bytes", dict(type="int", default=LOGS_LIMIT_BYTES), minimum=0),
 )
 
 # Who wrote: every write names its field manager; annotate adds a record to the pod (a second write).

@@ -87,3 +87,11 @@ def test_logs_are_cut_at_the_limit_by_default_and_whole_on_request():
     assert [(len(r["logs"]), r["logs_truncated"]) for r in whole["results"]] == [(70000, False)] * 2
     info = run_module(ephemeral_container_info.main, server, dict(SELECT, logs=True, logs_limit_bytes=100))
     assert [(len(c["logs"]), c["logs_truncated"]) for p in info["pods"] for c in p["ephemeral_containers"]] == [(100, True)] * 2
+
+
+def test_a_negative_logs_limit_is_refused_before_any_request():
+    server = fleet(1)
+    for main, args in ((ephemeral_container.main, FLEET), (ephemeral_container_info.main, dict(SELECT, logs=True))):
+        result = run_module(main, server, dict(args, logs_limit_bytes=-1))
+        assert result["failed"] and "logs_limit_bytes: -1 is out of range; use 0 or more" in result["msg"], result["msg"]
+    assert server.requests == []
