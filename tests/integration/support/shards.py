@@ -69,9 +69,32 @@ def start_module_task(module: str, args: dict, directory: Path) -> subprocess.Po
                             start_new_session=True)
 
 
+def descendants(pid: int) -> list[int]:
+    """Every process below ``pid``, from the parent ids in /proc/<pid>/stat."""
+    parent_of = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile
+        parent_of[int(stat.parent.name)] = int(fields[1])
+    found, frontier = [], [pid]
+    while frontier:
+        children = [child for child, parent in parent_of.items() if parent in frontier]
+        found += children
+        frontier = children
+    return found
+
+
 def kill(proc: subprocess.Popen) -> None:
-    """SIGKILL the process group we started (ansible-playbook and its module's Python), as a node loss would."""
-    os.killpg(proc.pid, signal.SIGKILL)
+    """SIGKILL the ansible-playbook we started and every process below it, as a node loss would. Its local
+    connection runs the module in a session of its own, so killing the process group alone would leave the module
+    writing."""
+    for pid in [*descendants(proc.pid), proc.pid]:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
     proc.wait(timeout=30)
 
 
