@@ -20,7 +20,7 @@ from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._diagnostics i
     budget, html_report, outcomes, plan, report, retention, run_id,
 )
 from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates import (
-    access, canary, ha, kubeadm, kubelet, layout, manifest, mirror_pod, records, version,
+    access, canary, ha, kubeadm, kubelet, layout, manifest, mirror_pod, proof, records, version,
 )
 from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils import _role_variables
 from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._filter import as_filter
@@ -45,6 +45,7 @@ OPERATIONS: dict[str, t.Callable[..., t.Any]] = {
     "feature_gates.decisions": version.decisions,
     "feature_gates.failure": records.failure,
     "feature_gates.journal": records.journal,
+    "feature_gates.kubelet_gates": proof.kubelet_gates,
     "feature_gates.kubeadm_config": kubeadm.cluster_configuration_gates,
     "feature_gates.kubeadm_manifest_gates": kubeadm.manifest_gates,
     "feature_gates.kubelet_configmap": kubeadm.kubelet_configmap,
@@ -56,6 +57,7 @@ OPERATIONS: dict[str, t.Callable[..., t.Any]] = {
     "feature_gates.manifest_info": manifest.inspect,
     "feature_gates.mirror_pod": mirror_pod.identity,
     "feature_gates.retries": records.retries,
+    "feature_gates.serves_ephemeral_containers": proof.serves_ephemeral_containers,
     "feature_gates.version": version.version_or_empty,
     "roles.unknown_variables": _role_variables.unknown_variables,
     "roles.warn": _role_variables.warn,

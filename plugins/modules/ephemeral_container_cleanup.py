@@ -187,7 +187,7 @@ server_version:
   type: str
 """
 
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._cleanup import cleanup as _cleanup
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._cleanup import cleanup
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._cleanup.recycle import criterion_problems
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._module.template import ModuleSpec, run_module
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._spec.checks import option_problems
@@ -197,7 +197,7 @@ from ansible_collections.kubedebug.ephemeral.plugins.module_utils._spec.options 
 def main() -> None:
     run_module(ModuleSpec(
         CLEANUP_OPTIONS,
-        lambda task: _cleanup.run(task.api_client, task.server, task.selection, task.params, task.check_mode),
+        lambda task: cleanup.run(task.api_client, task.server, task.selection, task.params, task.check_mode),
         invalid="Invalid options; nothing was changed",
         problems=lambda params: option_problems(params, CLEANUP_OPTIONS) + criterion_problems(params),
         sharded=True,

@@ -227,13 +227,13 @@ missing_permission:
     namespace: shop
 """
 
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._info import info as _info
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._info import info
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._module.template import ModuleSpec, run_module
 
 
 def main() -> None:
     run_module(ModuleSpec(
-        _info.OPTIONS, lambda task: (_info.run(task.api_client, task.server, task.selection, task.params, task.warn), None),
+        info.OPTIONS, lambda task: (info.run(task.api_client, task.server, task.selection, task.params, task.warn), None),
         sharded=True,
     ))
 

@@ -267,7 +267,7 @@ pods_unknown_reason:
 
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api.field_managers import field_manager_problems
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._module.template import ModuleSpec, run_module
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._preflight import preflight as _preflight
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._preflight import preflight
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._spec.checks import option_problems
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._spec.options import AUDIT_OPTIONS
 
@@ -277,7 +277,7 @@ OPTIONS = tuple(option for option in AUDIT_OPTIONS if option.name == "field_mana
 def main() -> None:
     run_module(ModuleSpec(
         OPTIONS,
-        lambda task: (_preflight.run(task.api_client, task.server, task.selection, task.params["field_manager"]), None),
+        lambda task: (preflight.run(task.api_client, task.server, task.selection, task.params["field_manager"]), None),
         problems=lambda params: option_problems(params, OPTIONS) + field_manager_problems(params["field_manager"]),
     ))
 

@@ -21,11 +21,12 @@ TERMINATING_SINCE = "2026-12-02T11:00:00Z"
 def pod(name: str = "web", namespace: str = "shop", *, phase: str = "Running", labels: dict | None = None,
         annotations: dict | None = None, containers: list | None = None, volumes: list | None = None,
         ephemeral: t.Iterable[t.Any] = (), statuses: t.Iterable[dict] = (), conditions: list | None = None,
-        container_statuses: list | None = None, owner: str | None = None, terminating: bool = False,
-        managed: list | None = None, resource_version: str = "1") -> dict:
+        container_statuses: list | None = None, init_container_statuses: list | None = None,
+        owner: str | None = None, terminating: bool = False, managed: list | None = None,
+        resource_version: str = "1", uid: str | None = None) -> dict:
     """A Pod. ``ephemeral`` takes container dicts or bare names; ``owner`` is the kind of a controlling owner
     (ReplicaSet, StatefulSet, ...); ``terminating`` sets a deletionTimestamp; ``managed`` is managedFields."""
-    metadata: dict = {"name": name, "namespace": namespace, "uid": "uid-" + name, "resourceVersion": resource_version,
+    metadata: dict = {"name": name, "namespace": namespace, "uid": uid or "uid-" + name, "resourceVersion": resource_version,
                       "labels": {"app": "web"} if labels is None else labels, "annotations": annotations or {}}
     if owner:
         metadata["ownerReferences"] = [{"kind": owner, "name": "o", "uid": "owner-uid", "controller": True}]
@@ -45,6 +46,8 @@ def pod(name: str = "web", namespace: str = "shop", *, phase: str = "Running", l
         status["conditions"] = conditions
     if container_statuses is not None:
         status["containerStatuses"] = container_statuses
+    if init_container_statuses is not None:
+        status["initContainerStatuses"] = init_container_statuses
     return {"kind": "Pod", "apiVersion": "v1", "metadata": metadata, "spec": spec, "status": status}
 
 

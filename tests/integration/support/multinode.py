@@ -122,32 +122,23 @@ def _context() -> ssl.SSLContext:
     return context
 
 
-@dataclass
-class ApiProbe:
-    """GET a namespace through the load balancer every ``interval`` seconds, each on a new connection (as kubectl
-    and most controllers reconnect), and keep every answer: the API as the cluster's users see it."""
+class _Sampler:
+    """Calls ``sample()`` every ``interval`` seconds on a background thread while the ``with`` block runs."""
 
-    url: str = f"{CLUSTER.lb_url}/api/v1/namespaces/kube-system"
-    interval: float = 0.25
-    timeout: float = 5.0
-    answers: list[tuple[float, float, str]] = field(default_factory=list)  # (sent, took, "" or the error)
-    _stop: threading.Event = field(default_factory=threading.Event)
-    _thread: threading.Thread | None = None
+    interval: float
+    join_timeout: float = 10.0
 
-    def __enter__(self) -> "ApiProbe":
-        context = _context()
+    def sample(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> "_Sampler":
+        self._stop = threading.Event()
 
         def loop() -> None:
             while not self._stop.is_set():
-                sent = time.monotonic()
-                error = ""
-                try:
-                    with urllib.request.urlopen(self.url, context=context, timeout=self.timeout) as answer:
-                        answer.read()
-                except Exception as failure:  # every kind of failure counts, and is kept by name
-                    error = f"{type(failure).__name__}: {failure}"[:200]
-                self.answers.append((sent, time.monotonic() - sent, error))
-                self._stop.wait(max(0.0, self.interval - (time.monotonic() - sent)))
+                began = time.monotonic()
+                self.sample()
+                self._stop.wait(max(0.0, self.interval - (time.monotonic() - began)))
 
         self._thread = threading.Thread(target=loop, daemon=True)
         self._thread.start()
@@ -155,8 +146,34 @@ class ApiProbe:
 
     def __exit__(self, *_exc: object) -> None:
         self._stop.set()
-        if self._thread:
-            self._thread.join(self.timeout + 2)
+        self._thread.join(self.join_timeout)
+
+
+@dataclass
+class ApiProbe(_Sampler):
+    """GET a namespace through the load balancer every ``interval`` seconds, each on a new connection (as kubectl
+    and most controllers reconnect), and keep every answer: the API as the cluster's users see it."""
+
+    url: str = f"{CLUSTER.lb_url}/api/v1/namespaces/kube-system"
+    interval: float = 0.25
+    timeout: float = 5.0
+    answers: list[tuple[float, float, str]] = field(default_factory=list)  # (sent, took, "" or the error)
+
+    def __enter__(self) -> "ApiProbe":
+        self._context = _context()
+        self.join_timeout = self.timeout + 2
+        super().__enter__()
+        return self
+
+    def sample(self) -> None:
+        sent = time.monotonic()
+        error = ""
+        try:
+            with urllib.request.urlopen(self.url, context=self._context, timeout=self.timeout) as answer:
+                answer.read()
+        except Exception as failure:  # every kind of failure counts, and is kept by name
+            error = f"{type(failure).__name__}: {failure}"[:200]
+        self.answers.append((sent, time.monotonic() - sent, error))
 
     def summary(self) -> dict:
         if not self.answers:
@@ -176,30 +193,19 @@ class ApiProbe:
 
 
 @dataclass
-class NodeWatch:
-    """Every second: which apiservers answer /readyz directly and which Nodes are Ready; gives each component's
-    down time per node."""
+class NodeWatch(_Sampler):
+    """Every second: which apiservers answer /readyz directly; gives each one's down time."""
 
+    interval: float = 1.0
     samples: list[tuple[float, dict[str, bool]]] = field(default_factory=list)
-    _stop: threading.Event = field(default_factory=threading.Event)
-    _thread: threading.Thread | None = None
 
     def __enter__(self) -> "NodeWatch":
-        def loop() -> None:
-            while not self._stop.is_set():
-                now = time.monotonic()
-                state = {f"apiserver {k}": v for k, v in ha.apiservers_ready().items()}
-                self.samples.append((now, state))
-                self._stop.wait(1)
-
-        self._thread = threading.Thread(target=loop, daemon=True)
-        self._thread.start()
+        super().__enter__()
         return self
 
-    def __exit__(self, *_exc: object) -> None:
-        self._stop.set()
-        if self._thread:
-            self._thread.join(10)
+    def sample(self) -> None:
+        now = time.monotonic()
+        self.samples.append((now, {f"apiserver {k}": v for k, v in ha.apiservers_ready().items()}))
 
     def down_seconds(self) -> dict[str, float]:
         """Seconds each apiserver did not answer /readyz (to the second)."""

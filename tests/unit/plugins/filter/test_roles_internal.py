@@ -82,6 +82,8 @@ def test_feature_gates_operations() -> None:
     assert decisions["kube-apiserver"]["action"] == "enable" and decisions["kube-apiserver"]["on_by_default"] is False
     mirror = json.dumps({"metadata": {"annotations": {"kubernetes.io/config.hash": "abc"}}})
     assert INTERNAL(mirror, "feature_gates.mirror_pod") == {"hash": "abc", "ready": "", "restarts": None}
+    assert INTERNAL('{"resources": [{"name": "pods/ephemeralcontainers"}]}', "feature_gates.serves_ephemeral_containers")
+    assert INTERNAL('{"kubeletconfig": {"featureGates": {"A": false}}}', "feature_gates.kubelet_gates") == {"A": False}
 
 
 def test_built_in_recipes_plan_cleanly() -> None:

@@ -10,17 +10,17 @@ import json
 import pytest
 
 from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates.canary import compare, restarts
+from ansible_collections.kubedebug.ephemeral.tests.unit import pod_factories
 
 
 def pod(name: str, uid: str, counts: dict[str, int], namespace: str = "default", waiting: str = "",
         init: dict[str, int] | None = None) -> dict:
+    """A pod whose containers (and init containers) have these restart counts, all waiting for ``waiting`` if set."""
     def statuses(values: dict[str, int]) -> list[dict]:
         return [{"name": c, "restartCount": n, "state": {"waiting": {"reason": waiting}} if waiting else {"running": {}}}
                 for c, n in values.items()]
-    status = {"containerStatuses": statuses(counts)}
-    if init:
-        status["initContainerStatuses"] = statuses(init)
-    return {"metadata": {"name": name, "namespace": namespace, "uid": uid}, "status": status}
+    return pod_factories.pod(name, namespace, uid=uid, container_statuses=statuses(counts),
+                             init_container_statuses=statuses(init) if init else None)
 
 
 def listing(*pods: dict) -> str:
