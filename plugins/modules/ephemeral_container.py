@@ -630,6 +630,25 @@ api_era:
   returned: success
   type: str
   sample: pod
+shard:
+  description:
+    - With O(shard), this run's shard and how many pods the selection matched in all shards together, so that an
+      empty shard can be told from selectors that match nothing.
+  returned: success with O(shard)
+  type: dict
+  contains:
+    index:
+      description: O(shard.index).
+      type: int
+      sample: 1
+    count:
+      description: O(shard.count).
+      type: int
+      sample: 4
+    matched:
+      description: The pods the selectors (or O(pod)) matched before the shard kept its share.
+      type: int
+      sample: 1000
 auto_profile:
   description: With O(profile=auto), the choice made in each namespace.
   returned: success with O(profile=auto)

@@ -170,9 +170,11 @@ class Selected:
     """The pods a task addresses and the resourceVersion they were read at (where a watch can go on
     from). Planning takes the pods, so no copy of a whole pod outlives it."""
 
-    def __init__(self, pods: t.List[t.Dict[str, t.Any]], resource_version: str) -> None:
+    def __init__(self, pods: t.List[t.Dict[str, t.Any]], resource_version: str, matched: t.Optional[int] = None) -> None:
         self._pods = pods
         self.resource_version = resource_version
+        # How many pods the selection matched in all shards together (len(pods) without a shard).
+        self.matched = len(pods) if matched is None else matched
 
     def take(self) -> t.List[t.Dict[str, t.Any]]:
         pods, self._pods = self._pods, []
@@ -183,10 +185,10 @@ def select_pods_versioned(api_client: t.Any, selection: Selection) -> Selected:
     """select_pods, with the resourceVersion of the read."""
     if selection.single:
         pod = read_pod(api_client, selection.namespace, t.cast(str, selection.pod))
-        return Selected(selection.in_shard([pod]), (pod.get("metadata") or {}).get("resourceVersion") or "")
+        return Selected(selection.in_shard([pod]), (pod.get("metadata") or {}).get("resourceVersion") or "", matched=1)
     namespace = None if selection.all_namespaces else selection.namespace
     pods, version = list_pods_versioned(api_client, namespace, selection.label_selector, selection.field_selector)
-    return Selected(sorted(selection.in_shard(pods), key=key), version)
+    return Selected(sorted(selection.in_shard(pods), key=key), version, matched=len(pods))
 
 
 def check_max_pods(pods: t.Sized, max_pods: t.Optional[int], selection: Selection) -> None:

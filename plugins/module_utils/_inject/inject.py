@@ -191,6 +191,7 @@ class Injector:
         """(result, failure or None). A failure of a single pod's write keeps that error's details
         (status, missing_permission, pod_security_level, ...) for the task result."""
         _discovery.require_enabled(self.server)
+        matched = selected.matched
         plans = self.plan(selection, selected.take())
         self.apply(plans)
         failure = self.wait(plans, selection, selected.resource_version)
@@ -211,6 +212,8 @@ class Injector:
             "api_era": self.server.era.name,
             "server_version": self.server.git_version,
         }
+        if selection.part:
+            result["shard"] = dict(selection.part.as_dict(), matched=matched)
         if self.auto:
             result["auto_profile"] = self.auto
         if self.diff_mode:

@@ -38,6 +38,8 @@ def test_four_shards_write_every_pod_exactly_once():
     assert all(result["results"] for result in results), "a shard of 40 pods was empty"
     seen = [entry["pod"] for result in results for entry in result["results"] if entry["created"]]
     assert sorted(seen) == ["web-%03d" % n for n in range(40)]
+    assert [result["shard"] for result in results] == [{"index": i, "count": 4, "matched": 40} for i in range(4)]
+    assert "shard" not in run_module(ephemeral_container.main, server, FLEET)
     assert server.stored_writes == 40 and len(server.patches()) == 40
 
 

@@ -3,14 +3,17 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""The default run id: AWX's job variables when present (the same in every slice of a sliced job), else the start
-time; and diagnostics_shard / diagnostics_qps_total checked with the plan."""
+"""The diagnostics role's shards: the default run id from AWX's job variables (the same in every slice of a sliced
+job), else the start time; diagnostics_shard / diagnostics_qps_total checked with the plan; and a shard that holds
+none of a group's pods is not mistaken for selectors that match nothing."""
 
 from __future__ import annotations
 
 import pytest
 
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._diagnostics.outcomes import outcomes
 from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._diagnostics.plan import budget_problems, plan, run_id_problems
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._diagnostics.report import summary
 from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._diagnostics.run_id import AWX_VARIABLES, awx_run_id, default_run_id
 
 STARTED = "20261207t020000z"
@@ -67,3 +70,22 @@ def test_a_bad_shard_or_budget_stops_the_plan(settings, message):
 def test_no_shard_and_no_budget_are_fine():
     assert budget_problems({"shard": None, "qps_total": None}) == []
     assert budget_problems({"shard": {"index": 0, "count": 3}, "qps_total": 30.0}) == []
+
+
+def _summary_of(module_result: dict) -> dict:
+    record = {"index": 0, "label": "g", "recipe": "process_list", "args": {"name": "ps-r1"}, "wait_timeout": 60,
+              "started": 1.0, "finished": 2.0, "result": module_result}
+    return summary(outcomes([record]), {"run_id": "r1-shard-1-of-4", "started": 1.0, "finished": 2.0})
+
+
+def test_an_empty_shard_of_a_matching_group_is_not_a_problem():
+    empty_shard = _summary_of({"changed": False, "results": [], "shard": {"index": 1, "count": 4, "matched": 3}})
+    assert empty_shard["status"] == "ok", empty_shard["message"]
+    assert empty_shard["groups"][0]["note"] == "no pod in this shard (3 in all shards)"
+
+
+def test_a_group_that_matches_nothing_in_any_shard_is_still_a_problem():
+    nothing = _summary_of({"changed": False, "results": [], "shard": {"index": 1, "count": 4, "matched": 0}})
+    assert nothing["status"] != "ok" and nothing["groups"][0]["no_pods"] is True
+    unsharded = _summary_of({"changed": False, "results": []})
+    assert unsharded["status"] != "ok" and unsharded["groups"][0]["no_pods"] is True
