@@ -63,6 +63,12 @@ test-multinode:
 test-incident:
 	hack/integration.sh tests/integration/test_capture_guards.py tests/integration/test_isolate.py -m incident
 
+# Shards at 1,000 pods on the scale bed (kwok): the size of a task's result with logs cut, whole and left out, and
+# one process against 4 shards with forks: 4, each pod written once (about 5 min; marked shards_scale, not in `make test`).
+.PHONY: test-shards-scale
+test-shards-scale:
+	hack/integration.sh tests/integration/test_shards_scale.py -m shards_scale
+
 # A fresh machine rehearsed: `make demo` and `make test` from a fresh clone with every cache empty,
 # each timed (COLD_CHECK_STEPS="demo test" by default). Run it after changing the test bed, hack/ or
 # requirements.

@@ -16,7 +16,9 @@ import typing as t
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._diagnostics import budget, html_report, outcomes, plan, report, retention, trigger
+from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._diagnostics import (
+    budget, html_report, outcomes, plan, report, retention, run_id, trigger,
+)
 from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates import (
     access, canary, ha, kubeadm, kubelet, layout, manifest, mirror_pod, proof, records, version,
 )
@@ -34,6 +36,7 @@ OPERATIONS: dict[str, t.Callable[..., t.Any]] = {
     "diagnostics.report_html": html_report.report_html,
     "diagnostics.report_md": report.report_markdown,
     "diagnostics.retention": retention.runs_to_remove,
+    "diagnostics.run_id": run_id.default_run_id,
     "diagnostics.summary": report.summary,
     "diagnostics.trigger_gate": trigger.gate,
     "feature_gates.access_needs": access.needs,

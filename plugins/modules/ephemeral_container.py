@@ -239,6 +239,15 @@ options:
       - The alias O(tail_lines) is kubernetes.core.k8s_log's name for it.
     type: int
     aliases: [tail_lines]
+  logs_limit_bytes:
+    description:
+      - Return at most this many bytes (0 or more) of each container's log (after O(logs_tail_lines)), from its start, so that
+        results stay small (AWX and AAP keep every task's result). A log that was cut has
+        RV(results[].logs_truncated=true).
+      - V(0) returns the whole log. The server is asked for one byte more than the limit (the API's C(limitBytes)),
+        so a long log is not transferred whole.
+    type: int
+    default: 65536
   max_concurrency:
     description:
       - How many pods are written (and their logs read) at the same time, from 1 to 256.
@@ -252,14 +261,22 @@ options:
         C(--max-requests-inflight)) is honoured - the request is sent again after the C(Retry-After) it asks for
         (each wait capped at 10 s), up to 10 times.
     type: float
+  qps_total:
+    description:
+      - The client-side rate limit of all shards together (0.1 to 10000 requests a second). Each run uses
+        O(qps_total) divided by O(shard.count) as its O(qps), since every shard is a process with its own limit.
+        Without O(shard), the same as O(qps).
+      - Give O(qps) or O(qps_total), not both. O(burst) stays per run.
+    type: float
   burst:
     description:
-      - How many requests may go out at once under O(qps), as client-go's C(Burst) (1 to 10000). Only with O(qps);
-        when not set, O(qps) rounded up.
+      - How many requests may go out at once under O(qps) (or this run's share of O(qps_total)), as client-go's
+        C(Burst) (1 to 10000). Only with O(qps) or O(qps_total); when not set, that rate rounded up.
     type: int
   max_pods:
     description:
-      - Fail, before writing anything, when the selectors match more pods than this (0 or more).
+      - Fail, before writing anything, when the selectors match more pods than this (0 or more). With O(shard), the
+        pods of this shard are counted.
     type: int
   max_ephemeral_containers:
     description:
@@ -321,6 +338,7 @@ options:
 extends_documentation_fragment:
   - kubedebug.ephemeral.connection
   - kubedebug.ephemeral.pods
+  - kubedebug.ephemeral.shard
   - kubedebug.ephemeral.attributes
 attributes:
   check_mode:
@@ -501,6 +519,21 @@ EXAMPLES = r"""
     run_id: "{{ tower_job_id | default('manual') }}"
   register: auto
 
+- name: One share of a fleet, on each host of the kubedebug.ephemeral.shards inventory (forks or AWX job slicing)
+  kubedebug.ephemeral.ephemeral_container:
+    namespace: payments
+    label_selectors:
+      - app=payments
+    image: busybox:1.36
+    command: [ps, -ef]
+    target: app
+    shard: "{{ kubedebug_shard }}"  # {index: 0..3, count: 4}: each pod is handled by exactly one host
+    qps_total: 40                  # 10 requests a second per shard
+    wait: true
+    wait_for: terminated
+    logs: true
+    logs_limit_bytes: 0            # the whole log of every pod, however long
+
 - name: Preview in check and diff mode (server-side dry run on 1.22+)
   kubedebug.ephemeral.ephemeral_container:
     namespace: shop
@@ -644,6 +677,10 @@ results:
     logs:
       description: The container's logs, when O(logs=true); V(null) otherwise or when they could not be read (a warning says why).
       type: str
+    logs_truncated:
+      description: Whether RV(results[].logs) was cut at O(logs_limit_bytes).
+      type: bool
+      sample: false
     attach_command:
       description: The C(kubectl attach) command for the container. V(null) for skipped pods.
       type: str
@@ -679,6 +716,25 @@ api_era:
   returned: success
   type: str
   sample: pod
+shard:
+  description:
+    - With O(shard), this run's shard and how many pods the selection matched in all shards together, so that an
+      empty shard can be told from selectors that match nothing.
+  returned: success with O(shard)
+  type: dict
+  contains:
+    index:
+      description: O(shard.index).
+      type: int
+      sample: 1
+    count:
+      description: O(shard.count).
+      type: int
+      sample: 4
+    matched:
+      description: The pods the selectors (or O(pod)) matched before the shard kept its share.
+      type: int
+      sample: 1000
 auto_profile:
   description: With O(profile=auto), the choice made in each namespace.
   returned: success with O(profile=auto)
@@ -780,7 +836,7 @@ def main() -> None:
         OPTIONS, inject,
         # The spec is checked before any API call; era-specific rules are checked again per pod.
         invalid="Nothing was written; the ephemeral container is invalid", problems=early_problems,
-        require_selector=True,
+        require_selector=True, sharded=True,
         # Discovery and the selection's read in one round trip; writes and log reads side by side.
         select_while_connecting=True, pool_size=lambda params: params["max_concurrency"] + 2,
     ))

@@ -54,6 +54,7 @@ options:
   max_unavailable:
     description:
       - How many pods (1 to 100) are recycled at the same time. PodDisruptionBudgets still have the last word.
+      - Counted per run; with O(shard), shards running at the same time each recycle this many.
     type: int
     default: 1
   timeout:
@@ -64,11 +65,13 @@ options:
     default: 300
   max_pods:
     description:
-      - Fail, before changing anything, when more pods (0 or more) would be recycled than this.
+      - Fail, before changing anything, when more pods (0 or more) would be recycled than this. With O(shard), the
+        pods of this shard are counted.
     type: int
 extends_documentation_fragment:
   - kubedebug.ephemeral.connection
   - kubedebug.ephemeral.pods
+  - kubedebug.ephemeral.shard
   - kubedebug.ephemeral.attributes
 attributes:
   check_mode:
@@ -199,6 +202,7 @@ def main() -> None:
         lambda task: cleanup.run(task.api_client, task.server, task.selection, task.params, task.check_mode),
         invalid="Invalid options; nothing was changed",
         problems=lambda params: option_problems(params, CLEANUP_OPTIONS) + criterion_problems(params),
+        sharded=True,
     ))
 
 

@@ -34,9 +34,17 @@ options:
       - The alias O(tail_lines) is kubernetes.core.k8s_log's name for it.
     type: int
     aliases: [tail_lines]
+  logs_limit_bytes:
+    description:
+      - Return at most this many bytes (0 or more) of each container's log (after O(logs_tail_lines)), from its start, so that
+        results stay small. A log that was cut has RV(pods[].ephemeral_containers[].logs_truncated=true).
+      - V(0) returns the whole log.
+    type: int
+    default: 65536
 extends_documentation_fragment:
   - kubedebug.ephemeral.connection
   - kubedebug.ephemeral.pods
+  - kubedebug.ephemeral.shard
   - kubedebug.ephemeral.attributes
   - kubedebug.ephemeral.attributes.info_module
 requirements:
@@ -113,7 +121,8 @@ pods:
       description:
         - The pod's ephemeral containers in the order the pod holds them (only O(name) when given). Each is the spec
           as stored (the API's camelCase keys such as C(name), C(image), C(targetContainerName)) plus the keys
-          RV(pods[].ephemeral_containers[].status) and RV(pods[].ephemeral_containers[].logs).
+          RV(pods[].ephemeral_containers[].status), RV(pods[].ephemeral_containers[].logs) and
+          RV(pods[].ephemeral_containers[].logs_truncated).
       type: list
       elements: dict
       contains:
@@ -133,6 +142,9 @@ pods:
         logs:
           description: The logs, when O(logs=true) and they could be read (otherwise V(null) and a warning).
           type: str
+        logs_truncated:
+          description: Whether RV(pods[].ephemeral_containers[].logs) was cut at O(logs_limit_bytes).
+          type: bool
         added_by:
           description:
             - Who added the container and when, from the pod's C(managedFields), whatever tool wrote it
@@ -222,6 +234,7 @@ from ansible_collections.kubedebug.ephemeral.plugins.module_utils._module.templa
 def main() -> None:
     run_module(ModuleSpec(
         info.OPTIONS, lambda task: (info.run(task.api_client, task.server, task.selection, task.params, task.warn), None),
+        sharded=True,
     ))
 
 

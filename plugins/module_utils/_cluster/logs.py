@@ -18,10 +18,15 @@ from ansible_collections.kubedebug.ephemeral.plugins.module_utils._core.errors i
 )
 
 
-def read_logs(api_client: t.Any, namespace: str, pod: str, container: str, tail_lines: t.Optional[int] = None) -> str:
+def read_logs(api_client: t.Any, namespace: str, pod: str, container: str, tail_lines: t.Optional[int] = None,
+              limit_bytes: int = 0) -> str:
+    """The log (after ``tail_lines``), at most ``limit_bytes`` bytes of it from the start when that is not 0. One
+    byte more is asked for, so that a cut log can be told from one of exactly that size."""
     query: _rest.Query = [("container", container)]
     if tail_lines is not None:
         query.append(("tailLines", tail_lines))
+    if limit_bytes:
+        query.append(("limitBytes", limit_bytes + 1))
     path = "/api/v1/namespaces/{0}/pods/{1}/log".format(namespace, pod)
     try:
         return _rest.request_text(api_client, "GET", path, query=query, accept="text/plain, */*")
@@ -34,13 +39,31 @@ def read_logs(api_client: t.Any, namespace: str, pod: str, container: str, tail_
 LOST_LOG_MARKER = "failed to try resolving symlinks in path"
 
 
-def try_read_logs(api_client: t.Any, namespace: str, pod: str, container: str, tail_lines: t.Optional[int] = None) -> t.Tuple[t.Optional[str], t.Optional[str]]:
-    """(logs, None) or (None, why not): a container that never started has no logs, and that must not
-    fail a task whose main job (injection or inspection) succeeded."""
+class LogRead(t.NamedTuple):
+    text: t.Optional[str]  # None when the log could not be read
+    problem: t.Optional[str]  # why not, for a warning
+    truncated: bool = False  # cut at limit_bytes
+
+
+def cut(text: str, limit_bytes: int) -> t.Tuple[str, bool]:
+    """At most ``limit_bytes`` bytes of UTF-8 from the start of ``text`` (never half a character), and whether
+    anything was cut; 0 keeps everything."""
+    data = text.encode("utf-8")
+    if not limit_bytes or len(data) <= limit_bytes:
+        return text, False
+    return data[:limit_bytes].decode("utf-8", errors="ignore"), True
+
+
+def try_read_logs(api_client: t.Any, namespace: str, pod: str, container: str, tail_lines: t.Optional[int] = None,
+                  limit_bytes: int = 0) -> LogRead:
+    """The log, or why not: a container that never started has no logs, and that must not fail a task whose
+    main job (injection or inspection) succeeded."""
     try:
-        logs = read_logs(api_client, namespace, pod, container, tail_lines)
+        logs = read_logs(api_client, namespace, pod, container, tail_lines, limit_bytes)
     except KubedebugError as exc:  # turned into a warning by the caller
-        return None, exc.msg
+        return LogRead(None, exc.msg)
     if logs.startswith(LOST_LOG_MARKER):
-        return None, "the kubelet no longer has this container's log file: " + logs.strip()
-    return logs, None
+        return LogRead(None, "the kubelet no longer has this container's log file: " + logs.strip())
+    # Cut here too: not every server honours limitBytes (kwok's simulated kubelets do not).
+    text, truncated = cut(logs, limit_bytes)
+    return LogRead(text, None, truncated)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import typing as t
 from dataclasses import dataclass, field
 
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api import shard as _shard
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api.pod import key
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api.selectors import (
     field_selector_problems,
@@ -36,6 +37,14 @@ SELECTION_OPTIONS: t.Tuple[Option, ...] = (
 )
 POD_SELECTION_ARG_SPEC: t.Dict[str, t.Any] = argument_spec(SELECTION_OPTIONS)
 
+# Which share of the selected pods this run takes (documented in the shard doc fragment). The suboptions are not
+# required here so that shard_problems can name what is missing and how to fix it.
+SHARD_OPTIONS: t.Tuple[Option, ...] = (
+    Option("shard", {"type": "dict", "options": {"index": {"type": "int"}, "count": {"type": "int"}}},
+           unset_means="every selected pod is worked on"),
+)
+SHARD_ARG_SPEC: t.Dict[str, t.Any] = argument_spec(SHARD_OPTIONS)
+
 _LIST_PAGE = 500
 
 
@@ -46,6 +55,7 @@ class Selection:
     label_selectors: t.List[str] = field(default_factory=list)
     field_selectors: t.List[str] = field(default_factory=list)
     all_namespaces: bool = False
+    shard: t.Any = None  # the option's value as given; shard_problems checks it, then .part is the Shard
 
     @classmethod
     def from_params(cls, params: t.Mapping[str, t.Any]) -> "Selection":
@@ -55,7 +65,17 @@ class Selection:
             label_selectors=list(params.get("label_selectors") or []),
             field_selectors=list(params.get("field_selectors") or []),
             all_namespaces=bool(params.get("all_namespaces")),
+            shard=params.get("shard"),
         )
+
+    @property
+    def part(self) -> t.Optional[_shard.Shard]:
+        return _shard.from_value(self.shard)
+
+    def in_shard(self, pods: t.List[t.Dict[str, t.Any]]) -> t.List[t.Dict[str, t.Any]]:
+        """The pods of this run's shard (all of them without a shard)."""
+        part = self.part
+        return pods if part is None else [pod for pod in pods if _shard.holds(part, pod)]
 
     @property
     def single(self) -> bool:
@@ -85,7 +105,7 @@ def selection_problems(selection: Selection, require_selector: bool) -> t.List[s
         problems.append("pod cannot be combined with label_selectors, field_selectors or all_namespaces")
     if require_selector and not selection.single and not has_selectors:
         problems.append("give either pod, or label_selectors/field_selectors to choose many pods")
-    return problems
+    return problems + _shard.shard_problems(selection.shard)
 
 
 def namespace_present(api_client: t.Any, namespace: str) -> t.Optional[bool]:
@@ -150,9 +170,11 @@ class Selected:
     """The pods a task addresses and the resourceVersion they were read at (where a watch can go on
     from). Planning takes the pods, so no copy of a whole pod outlives it."""
 
-    def __init__(self, pods: t.List[t.Dict[str, t.Any]], resource_version: str) -> None:
+    def __init__(self, pods: t.List[t.Dict[str, t.Any]], resource_version: str, matched: t.Optional[int] = None) -> None:
         self._pods = pods
         self.resource_version = resource_version
+        # How many pods the selection matched in all shards together (len(pods) without a shard).
+        self.matched = len(pods) if matched is None else matched
 
     def take(self) -> t.List[t.Dict[str, t.Any]]:
         pods, self._pods = self._pods, []
@@ -163,10 +185,10 @@ def select_pods_versioned(api_client: t.Any, selection: Selection) -> Selected:
     """select_pods, with the resourceVersion of the read."""
     if selection.single:
         pod = read_pod(api_client, selection.namespace, t.cast(str, selection.pod))
-        return Selected([pod], (pod.get("metadata") or {}).get("resourceVersion") or "")
+        return Selected(selection.in_shard([pod]), (pod.get("metadata") or {}).get("resourceVersion") or "", matched=1)
     namespace = None if selection.all_namespaces else selection.namespace
     pods, version = list_pods_versioned(api_client, namespace, selection.label_selector, selection.field_selector)
-    return Selected(sorted(pods, key=key), version)
+    return Selected(sorted(selection.in_shard(pods), key=key), version, matched=len(pods))
 
 
 def check_max_pods(pods: t.Sized, max_pods: t.Optional[int], selection: Selection) -> None:
@@ -178,7 +200,8 @@ def check_max_pods(pods: t.Sized, max_pods: t.Optional[int], selection: Selectio
                 len(pods),
                 selection.label_selectors,
                 selection.field_selectors,
-                "all namespaces" if selection.all_namespaces else "namespace " + selection.namespace,
+                ("all namespaces" if selection.all_namespaces else "namespace " + selection.namespace) + (
+                    ", shard index {0} of count {1}".format(selection.part.index, selection.part.count) if selection.part else ""),
                 max_pods,
             ),
             matched_pods=len(pods),

@@ -20,6 +20,7 @@ import typing as t
 
 from ansible.module_utils.basic import env_fallback
 
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api import shard as _shard
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._core import rest as _rest
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._core.errors import KubedebugError
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._core.option import Option, argument_spec
@@ -245,8 +246,10 @@ def create_api_client(params: t.Mapping[str, t.Any], pool_size: int = 0) -> t.An
         key = _RepeatedHeader(name) if name == "Impersonate-Group" else name
         client.set_default_header(key, value)
     client.user_agent = "kubedebug.ephemeral/" + client.user_agent
-    # qps/burst: options of ephemeral_container only; absent elsewhere, so no limit.
-    _rest.set_rate_limit(client, params.get("qps"), params.get("burst"))
+    # qps/qps_total/burst: options of ephemeral_container only; absent elsewhere, so no limit. qps_total is the
+    # budget of all shards together: each shard is its own process with its own limiter.
+    qps = _shard.process_qps(params.get("qps"), params.get("qps_total"), _shard.from_value(params.get("shard")))
+    _rest.set_rate_limit(client, qps, params.get("burst"))
     return client
 
 

@@ -39,6 +39,7 @@ def describe_pod(pod: t.Mapping[str, t.Any], name: t.Optional[str]) -> t.Dict[st
         entry = dict(spec)
         entry["status"] = _status.summarize(_status.container_status(pod, spec.get("name", "")))
         entry["logs"] = None
+        entry["logs_truncated"] = False
         entry["added_by"] = writers.get(spec.get("name", ""))
         entry["annotation"] = records.get(spec.get("name", ""))
         containers.append(entry)
@@ -55,17 +56,19 @@ def describe_pod(pod: t.Mapping[str, t.Any], name: t.Optional[str]) -> t.Dict[st
 def read_pods(api_client: t.Any, selection: _pods.Selection) -> t.List[t.Dict[str, t.Any]]:
     if selection.single:
         # A LIST with a name selector: a missing pod is an empty answer, as with k8s_info.
-        return _pods.list_pods(api_client, selection.namespace, field_selector="metadata.name={0}".format(selection.pod))
+        return selection.in_shard(_pods.list_pods(api_client, selection.namespace, field_selector="metadata.name={0}".format(selection.pod)))
     return _pods.select_pods(api_client, selection)
 
 
-def add_logs(api_client: t.Any, pods: t.List[t.Dict[str, t.Any]], tail_lines: t.Optional[int], warn: t.Callable[[str], None]) -> None:
+def add_logs(api_client: t.Any, pods: t.List[t.Dict[str, t.Any]], tail_lines: t.Optional[int], warn: t.Callable[[str], None],
+             limit_bytes: int = 0) -> None:
     wanted = [(pod, container) for pod in pods for container in pod["ephemeral_containers"]]
     answers = _concurrency.run_bounded(
-        lambda item: _logs.try_read_logs(api_client, item[0]["namespace"], item[0]["pod"], item[1]["name"], tail_lines),
+        lambda item: _logs.try_read_logs(api_client, item[0]["namespace"], item[0]["pod"], item[1]["name"], tail_lines, limit_bytes),
         wanted, LOG_CONCURRENCY)
-    for (pod, container), (text, problem) in zip(wanted, answers):
+    for (pod, container), (text, problem, truncated) in zip(wanted, answers):
         container["logs"] = text
+        container["logs_truncated"] = truncated
         if problem:
             warn("logs of {0}/{1} container {2!r}: {3}".format(pod["namespace"], pod["pod"], container["name"], problem))
 
@@ -74,5 +77,5 @@ def run(api_client: t.Any, server: _discovery.ServerInfo, selection: _pods.Selec
         warn: t.Callable[[str], None]) -> t.Dict[str, t.Any]:
     pods = [describe_pod(pod, params.get("name")) for pod in sorted(read_pods(api_client, selection), key=_pod.key)]
     if params.get("logs"):
-        add_logs(api_client, pods, params.get("logs_tail_lines"), warn)
+        add_logs(api_client, pods, params.get("logs_tail_lines"), warn, params.get("logs_limit_bytes") or 0)
     return dict(changed=False, pods=pods, server=server.as_dict())

@@ -189,29 +189,31 @@ class Injector:
             by_target[target].status = status
         return failure
 
-    def logs_for(self, plan: PodPlan) -> t.Optional[str]:
+    def logs_for(self, plan: PodPlan) -> _logs.LogRead:
         if not self.params.get("logs") or plan.action == SKIP or plan.error or (plan.action == CREATE and self.check_mode):
-            return None
-        text, problem = _logs.try_read_logs(self.api_client, plan.namespace, plan.pod, plan.name, self.params.get("logs_tail_lines"))
-        if problem:
-            plan.warnings.append("logs of {0}/{1} container {2!r}: {3}".format(plan.namespace, plan.pod, plan.name, problem))
-        return text
+            return _logs.LogRead(None, None)
+        read = _logs.try_read_logs(self.api_client, plan.namespace, plan.pod, plan.name, self.params.get("logs_tail_lines"),
+                                   self.params.get("logs_limit_bytes") or 0)
+        if read.problem:
+            plan.warnings.append("logs of {0}/{1} container {2!r}: {3}".format(plan.namespace, plan.pod, plan.name, read.problem))
+        return read
 
-    def all_logs(self, plans: t.List[PodPlan]) -> t.List[t.Optional[str]]:
+    def all_logs(self, plans: t.List[PodPlan]) -> t.List[_logs.LogRead]:
         """Every plan's logs, max_concurrency reads at a time (try_read_logs never raises what we understand)."""
         logs = _concurrency.run_bounded(self.logs_for, plans, self.params.get("max_concurrency") or 1)
-        return [None if isinstance(text, BaseException) else text for text in logs]
+        return [_logs.LogRead(None, None) if isinstance(read, BaseException) else read for read in logs]
 
     def run(self, selection: _pods.Selection, selected: _pods.Selected) -> t.Tuple[t.Dict[str, t.Any], t.Optional[KubedebugError]]:
         """(result, failure or None). A failure of a single pod's write keeps that error's details
         (status, missing_permission, pod_security_level, ...) for the task result."""
         _discovery.require_enabled(self.server)
+        matched = selected.matched
         plans = self.plan(selection, selected.take())
         self.apply(plans)
         failure = self.wait(plans, selection, selected.resource_version)
         if self.params.get("fail_on_nonzero_exit") and not failure:
             failure = _nonzero_exits(plans)
-        results = [result_for(plan, logs) for plan, logs in zip(plans, self.all_logs(plans))]
+        results = [result_for(plan, read.text, read.truncated) for plan, read in zip(plans, self.all_logs(plans))]
         for entry in results:
             entry["profile"] = self.params_of[entry["namespace"]].get("profile")
         errors = [p for p in plans if p.error]
@@ -226,6 +228,8 @@ class Injector:
             "api_era": self.server.era.name,
             "server_version": self.server.git_version,
         }
+        if selection.part:
+            result["shard"] = dict(selection.part.as_dict(), matched=matched)
         if self.auto:
             result["auto_profile"] = self.auto
         if self.diff_mode:

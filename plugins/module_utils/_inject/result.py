@@ -26,7 +26,7 @@ def attach_command(namespace: str, pod: str, container: str, tty: bool, stdin: b
     return " ".join(shlex.quote(word) for word in words)
 
 
-def result_for(plan: _plan.PodPlan, logs: t.Optional[str] = None) -> t.Dict[str, t.Any]:
+def result_for(plan: _plan.PodPlan, logs: t.Optional[str] = None, logs_truncated: bool = False) -> t.Dict[str, t.Any]:
     created = plan.action == _plan.CREATE and plan.error is None
     skipped = plan.action == _plan.SKIP
     spec = plan.stored if plan.action == _plan.CREATE else plan.existing
@@ -42,6 +42,7 @@ def result_for(plan: _plan.PodPlan, logs: t.Optional[str] = None) -> t.Dict[str,
         "spec": None if skipped else copy.deepcopy(spec),
         "status": _status.summarize(plan.status),
         "logs": logs,
+        "logs_truncated": logs_truncated,
         "attach_command": None if skipped else attach_command(
             plan.namespace, plan.pod, plan.name, bool(plan.container.get("tty")), bool(plan.container.get("stdin"))
         ),

@@ -49,13 +49,18 @@ class ModuleSpec:
     # Problems found without any API call; by default the options table's ranges and empty values.
     problems: t.Optional[t.Callable[[Params], t.List[str]]] = None
     require_selector: bool = False
+    # Takes the shard option (the shard doc fragment): the run works on its share of the selected pods only.
+    sharded: bool = False
     # Read the selected pods at the same time as discovery, with this many connections (0: one at a time).
     select_while_connecting: bool = False
     pool_size: t.Callable[[Params], int] = field(default=lambda params: 0)
 
 
 def run_module(spec: ModuleSpec) -> None:
-    module = KubedebugModule(argument_spec(spec.options), supports_check_mode=True)
+    options = argument_spec(spec.options)
+    if spec.sharded:
+        options.update(_pods.SHARD_ARG_SPEC)
+    module = KubedebugModule(options, supports_check_mode=True)
     params = module.params
     problems = spec.problems(params) if spec.problems else option_problems(params, spec.options)
     if problems:

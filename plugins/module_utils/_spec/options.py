@@ -52,10 +52,15 @@ CONTAINER_OPTIONS: t.Tuple[Option, ...] = (
     Option("security_context", dict(type="dict"), CONTAINER_FIELD["securityContext"], unset_means="only the profile sets a securityContext"),
 )
 
+# How much of each container's log a result holds by default (64 KiB: a thread dump of a few hundred threads).
+LOGS_LIMIT_BYTES = 65536
+
 LOG_OPTIONS: t.Tuple[Option, ...] = (
     Option("logs", dict(type="bool", default=False)),
     # tail_lines: kubernetes.core.k8s_log's name for the same thing, so its users' habit works here too.
     Option("logs_tail_lines", dict(type="int", aliases=["tail_lines"]), minimum=0, unset_means="the whole log is returned"),
+    # Results stay small by default (AWX keeps every task result); 0 asks for the whole log.
+    Option("logs_limit_bytes", dict(type="int", default=LOGS_LIMIT_BYTES), minimum=0),
 )
 
 # Who wrote: every write names its field manager; annotate adds a record to the pod (a second write).
@@ -91,6 +96,7 @@ TASK_OPTIONS: t.Tuple[Option, ...] = (
     # client-go's names (rest.Config QPS and Burst) for the same client-side limit.
     Option("qps", dict(type="float"), minimum=0.1, maximum=10000, unset_means="requests are not limited on the client "
            "(the apiserver's priority and fairness still applies, and its 429 answers are honoured)"),
+    Option("qps_total", dict(type="float"), minimum=0.1, maximum=10000, unset_means="only qps limits the requests"),
     Option("burst", dict(type="int"), minimum=1, maximum=10000, unset_means="the burst is qps rounded up"),
     Option("max_pods", dict(type="int"), minimum=0, unset_means="any number of pods may match"),
     Option("max_ephemeral_containers", dict(type="int"), minimum=0, unset_means="pods are never skipped for holding too many"),

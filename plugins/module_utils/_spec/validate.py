@@ -99,8 +99,12 @@ def validate_params(params: dict[str, t.Any]) -> list[str]:
     if params.get("fail_on_nonzero_exit") and not (params.get("wait") and params.get("wait_for") == "terminated"):
         errors.append("fail_on_nonzero_exit: an exit code is only known after the container ended; set wait=true and "
                       "wait_for=terminated")
-    if params.get("burst") is not None and params.get("qps") is None:
-        errors.append("burst: only applies with a client-side rate limit; set qps too (requests a second), or remove burst")
+    if params.get("burst") is not None and params.get("qps") is None and params.get("qps_total") is None:
+        errors.append("burst: only applies with a client-side rate limit; set qps (or qps_total) too (requests a second), "
+                      "or remove burst")
+    if params.get("qps") is not None and params.get("qps_total") is not None:
+        errors.append("qps, qps_total: give one; qps is this process's rate, qps_total the rate of all shards together "
+                      "(divided by shard.count)")
     if params.get("mount_service_account_token") and not params.get("mount_target_volumes"):
         errors.append("mount_service_account_token: only applies to the volumes mount_target_volumes copies; set "
                       "mount_target_volumes=true (with target), or mount the token volume with volume_mounts")

@@ -205,6 +205,9 @@ def outcomes(records: t.Sequence[t.Mapping[str, t.Any]], previous: t.Any = None)
             "isolation": isolation_of(record.get("isolation")),
             "recycle": recycle_of(record.get("recycle")),
         }
+        if result.get("shard"):
+            # A sharded run: the pods the group's selectors matched in all shards together.
+            group["matched_in_all_shards"] = result["shard"].get("matched")
         if record.get("started") is not None and record.get("finished") is not None:
             group["wall_seconds"] = round(float(record["finished"]) - float(record["started"]), 1)
         if record.get("skip_reason"):

@@ -21,6 +21,7 @@ import typing as t
 # The modules' own profile list and container-name rule (a DNS-1123 label, ValidateDNS1123Label), so the plan
 # refuses exactly what ephemeral_container would.
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api import names as _names
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api.shard import shard_problems
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._spec.options import default_of
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._spec.profiles import PROFILES
 from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._diagnostics.common import DiagnosticsError
@@ -58,6 +59,17 @@ def run_id_problems(run_id: t.Any) -> list[str]:
             "digit (it becomes part of container names, which are DNS labels), e.g. 20261123t140501z".format(run_id)
         ]
     return []
+
+
+def budget_problems(settings: t.Mapping[str, t.Any]) -> list[str]:
+    """diagnostics_shard and diagnostics_qps_total, checked as the module would check shard and qps_total."""
+    problems = shard_problems(settings.get("shard"), "diagnostics_shard")
+    qps_total = settings.get("qps_total")
+    if qps_total is not None and (isinstance(qps_total, bool) or not isinstance(qps_total, (int, float))
+                                  or not 0.1 <= qps_total <= 10000):
+        problems.append("diagnostics_qps_total: {0!r} is out of range; use 0.1 to 10000 requests a second for all shards "
+                        "together, or null for no client-side limit".format(qps_total))
+    return problems
 
 
 def _selectors(group: t.Mapping[str, t.Any]) -> list[str]:
@@ -221,7 +233,7 @@ def plan(targets: t.Any, recipes: t.Mapping[str, t.Any], settings: t.Mapping[str
 
     Returns ``{"problems": [...], "groups": [{"index", "label", "recipe", "wait_timeout", "args"}]}``; the role
     stops before any API call when there are problems."""
-    problems = run_id_problems(settings.get("run_id")) + settings_problems(settings)
+    problems = run_id_problems(settings.get("run_id")) + settings_problems(settings) + budget_problems(settings)
     if not isinstance(targets, list) or not targets:
         problems.append("diagnostics_targets must be a non-empty list of target groups")
         return {"problems": problems, "groups": []}

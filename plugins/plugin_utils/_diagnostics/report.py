@@ -34,7 +34,10 @@ NO_POD_HINT = "check the namespace and the selectors, or set diagnostics_allow_n
 def _mark_empty_groups(groups: t.Sequence[dict[str, t.Any]], allowed: bool) -> None:
     """A group that ran and selected no pod: for a scheduled run almost always a renamed label or namespace."""
     for group in groups:
-        if group.get("outcome") == "ran" and not group.get("pods"):
+        if group.get("outcome") == "ran" and not group.get("pods") and group.get("matched_in_all_shards"):
+            # Other shards have this group's pods: the selectors are fine.
+            group["note"] = group.get("note") or "no pod in this shard ({0} in all shards)".format(group["matched_in_all_shards"])
+        elif group.get("outcome") == "ran" and not group.get("pods"):
             group["no_pods"] = True
             if not allowed and not group.get("note"):
                 group["note"] = "no pod selected; " + NO_POD_HINT

@@ -103,7 +103,9 @@ def test_logs_of_many_pods_are_read_at_the_same_time():
     ({"qps": 0}, "qps: 0 is out of range; use 0.1 to 10000"),
     ({"qps": 20001.5}, "qps: 20001.5 is out of range; use 0.1 to 10000"),
     ({"qps": 5, "burst": 0}, "burst: 0 is out of range; use 1 to 10000"),
-    ({"burst": 10}, "burst: only applies with a client-side rate limit; set qps too"),
+    ({"burst": 10}, "burst: only applies with a client-side rate limit; set qps (or qps_total) too"),
+    ({"qps_total": 0.05}, "qps_total: 0.05 is out of range; use 0.1 to 10000"),
+    ({"qps": 5, "qps_total": 20}, "qps, qps_total: give one"),
 ])
 def test_rate_limit_options_are_checked_before_any_request(args, message):
     server = fleet(2)
