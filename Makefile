@@ -26,7 +26,7 @@ checks: sanity lint build unit
 # <<< checks tooling <<<
 
 # >>> test bed and the whole suite >>>
-.PHONY: cluster-up cluster-down integration test test-multinode demo cold-check
+.PHONY: cluster-up cluster-down integration test test-multinode test-matrix demo cold-check
 ERA ?= current
 
 # Start one era of the local test bed (ERA=current|legacy); prints the kubeconfig path.
@@ -56,6 +56,12 @@ test-multinode:
 	hack/integration.sh tests/integration/test_feature_gates_multinode.py tests/integration/test_feature_gates_faults.py \
 	  tests/integration/test_feature_gates_least_privilege.py tests/integration/test_feature_gates_lb_figures.py \
 	  tests/integration/test_feature_gates_canary.py -m multinode
+
+# The version matrix: kube-apiserver 1.16 ... 1.28 (latest patch of each) built and started one at a time, etcd and
+# apiserver only, and the modules and the feature_gates role's decision checked on each (tests/integration/matrix,
+# marked matrix, not in `make test`); prints the support table. MATRIX_MINORS="16 18 22 25" runs a subset.
+test-matrix:
+	hack/test-matrix.sh
 
 # A fresh machine rehearsed: `make demo` and `make test` from a fresh clone with every cache empty,
 # each timed (COLD_CHECK_STEPS="demo test" by default). Run it after changing the test bed, hack/ or
