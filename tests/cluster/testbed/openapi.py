@@ -93,7 +93,21 @@ def _built_modules(era: Era, env: dict[str, str] | None) -> dict[str, Path]:
 def _ignored_by_go(relative: str) -> bool:
     """Directories the go command never builds: testdata, and names starting with _ or . (code-generator's
     _examples hold tagged packages of modules no build needs)."""
-    return any(part == "testdata" or part.startswith(("_", ".")) for part in relative.split("/"))
+    return relative != "." and any(part == "testdata" or part.startswith(("_", ".")) for part in relative.split("/"))
+
+
+def _tagged_packages(modules: dict[str, Path]) -> list[str]:
+    packages = set()
+    for module, directory in modules.items():
+        for root, _dirs, files in os.walk(directory):
+            relative = Path(root).relative_to(directory).as_posix()
+            if _ignored_by_go(relative):
+                continue
+            for name in files:
+                if name.endswith(".go") and not name.endswith("_test.go") and TAG in (Path(root) / name).read_bytes():
+                    packages.add(module if relative == "." else f"{module}/{relative}")
+                    break
+    return sorted(packages)
 
 
 def modfile(era: Era, env: dict[str, str] | None = None) -> Path | None:
