@@ -63,7 +63,7 @@ def ensure_binaries(era: Era, components: tuple[str, ...] = COMPONENTS, env: dic
           file=sys.stderr, flush=True)
     started = time.monotonic()
     build_env = {**_build_env(era), **(env or {})}
-    modfile = openapi.modfile(era, build_env)
+    modfile = openapi.modfile(era, build_env, components if components != COMPONENTS else None)
     with_openapi = [f"-modfile={modfile}"] if modfile else []
     subprocess.run(["go", "build", "-trimpath", f"-ldflags={_ldflags(era)}", *with_openapi, "-o", f"{era.bin_dir}/",
                     *(f"k8s.io/kubernetes/cmd/{c}" for c in components)],

@@ -110,9 +110,19 @@ def _tagged_packages(modules: dict[str, Path]) -> list[str]:
     return sorted(packages)
 
 
-def modfile(era: Era, env: dict[str, str] | None = None) -> Path | None:
+def _imported_by(era: Era, env: dict[str, str] | None, commands: tuple[str, ...]) -> set[str]:
+    """Every package the ``commands`` (kube-apiserver, ...) import, pkg/generated/openapi's own imports aside."""
+    out = subprocess.run(["go", "list", "-e", "-deps", "-f", "{{.ImportPath}}",
+                          *(f"k8s.io/kubernetes/cmd/{c}" for c in commands)],
+                         cwd=era.module_dir, env=env, check=True, capture_output=True, text=True).stdout
+    return set(out.split())
+
+
+def modfile(era: Era, env: dict[str, str] | None = None, commands: tuple[str, ...] | None = None) -> Path | None:
     """A go.mod to build with ``-modfile`` (generating the file once per release), or None when
-    the release ships the file itself. ``env``: the build's environment (its Go toolchain)."""
+    the release ships the file itself. ``env``: the build's environment (its Go toolchain). ``commands``: generate
+    only for the packages these commands import (the version matrix builds kube-apiserver alone, and its go.sum
+    lacks what only other commands need: their config types would be invalid types to openapi-gen)."""
     modules = _built_modules(era, env)
     if (modules["k8s.io/kubernetes"] / "pkg" / "generated" / "openapi" / "zz_generated.openapi.go").exists():
         return None
@@ -129,7 +139,11 @@ def modfile(era: Era, env: dict[str, str] | None = None) -> Path | None:
                        cwd=era.module_dir, env=env, check=True)
         # Go >= 1.23 reports type aliases as such; this gengo only understands them resolved.
         env = dict(env or os.environ, GODEBUG="gotypesalias=0", GO111MODULE="on")
-        generation = subprocess.run([str(generator), "-i", ",".join(_tagged_packages(modules)), "-p", OPENAPI_PACKAGE,
+        packages = _tagged_packages(modules)
+        if commands:
+            imported = _imported_by(era, env, commands)
+            packages = [p for p in packages if p in imported]
+        generation = subprocess.run([str(generator), "-i", ",".join(packages), "-p", OPENAPI_PACKAGE,
                                      "-O", "zz_generated.openapi", "-o", str(work / "gen"),
                                      "-h", str(source / "hack" / "boilerplate" / "boilerplate.generatego.txt"),
                                      "-r", str(work / "api-rule-violations.txt")],
