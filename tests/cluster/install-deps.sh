@@ -4,7 +4,8 @@
 set -euo pipefail
 packages=(containerd runc containernetworking-plugins etcd-server etcd-client umoci debootstrap jq
           iproute2 openssl conntrack socat haproxy util-linux
-          chromium fonts-noto-cjk)  # headless, for the diagnostics report test and the docs screenshots (CJK glyphs)
+          chromium fonts-noto-cjk  # headless, for the diagnostics report test and the docs screenshots (CJK glyphs)
+          sudo python3-venv)  # the become test: an unprivileged operator with sudo, and a Python that user can run
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
