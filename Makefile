@@ -26,7 +26,7 @@ checks: sanity lint build unit
 # <<< checks tooling <<<
 
 # >>> test bed and the whole suite >>>
-.PHONY: cluster-up cluster-down integration test test-multinode test-incident demo cold-check
+.PHONY: cluster-up cluster-down integration test test-multinode test-incident test-matrix test-become demo cold-check
 ERA ?= current
 
 # Start one era of the local test bed (ERA=current|legacy); prints the kubeconfig path.
@@ -68,6 +68,17 @@ test-incident:
 .PHONY: test-shards-scale
 test-shards-scale:
 	hack/integration.sh tests/integration/test_shards_scale.py -m shards_scale
+
+# The version matrix: kube-apiserver 1.16 ... 1.28 (latest patch of each) built and started one at a time, etcd and
+# apiserver only, and the modules and the feature_gates role's decision checked on each (tests/integration/matrix,
+# marked matrix, not in `make test`); prints the support table. MATRIX_MINORS="16 18 22 25" runs a subset.
+test-matrix:
+	hack/test-matrix.sh
+
+# playbooks/enable_feature_gates.yml run by a non-root user with sudo (--become, local connection) on the legacy
+# era, on and off again (about 5 min; creates the user kdoperator and /etc/sudoers.d/kdoperator).
+test-become:
+	hack/integration.sh tests/integration/test_feature_gates_become.py -m become
 
 # A fresh machine rehearsed: `make demo` and `make test` from a fresh clone with every cache empty,
 # each timed (COLD_CHECK_STEPS="demo test" by default). Run it after changing the test bed, hack/ or

@@ -5,6 +5,7 @@ set -euo pipefail
 packages=(containerd runc containernetworking-plugins etcd-server etcd-client umoci debootstrap jq
           iproute2 openssl conntrack socat haproxy util-linux
           chromium fonts-noto-cjk  # headless, for the diagnostics report test and the docs screenshots (CJK glyphs)
+          sudo python3-venv  # the become test: an unprivileged operator with sudo, and a Python that user can run
           default-jre-headless)    # Java 17+ for ansible-rulebook's rule engine (tests/integration/test_eda_triggers.py)
 missing=()
 for p in "${packages[@]}"; do

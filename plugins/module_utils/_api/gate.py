@@ -37,6 +37,12 @@ GA_FROM = _BY_NAME["ga"].first_minor
 REMOVED_FROM = _BY_NAME["removed"].first_minor
 
 
+# What a component says when it refuses to start over the gate (k8s.io/component-base featuregate); the version
+# matrix (tests/integration/matrix) starts kube-apiserver 1.25-1.28 with such flags and checks these words.
+REMOVED_ERROR = "unrecognized feature gate: EphemeralContainers"
+LOCKED_ERROR = "cannot set feature gate EphemeralContainers to false, feature is locked to true"
+
+
 def stage(minor: int) -> Stage:
     """The gate's stage on Kubernetes 1.<minor>."""
     return [s for s in LIFECYCLE if s.first_minor <= minor][-1]

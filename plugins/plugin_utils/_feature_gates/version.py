@@ -69,15 +69,16 @@ def decide(version: str | list[str], state: str = "present", component: str = "c
             note = " Note: 1.%d serves the Pod-kind subresource, which kubectl <=1.%d cannot use." % (minor, minor - 1)
         out.update(action="enable", reason="%s is %s: the gate is alpha and off by default; enabling it.%s" % (component, ver.text, note))
     elif stage in ("beta", "ga"):
+        locked = " (here =false stops it from starting: %s)" % gate.LOCKED_ERROR if stage == "ga" else ""
         out.update(action="leave", reason=(
             "%s is %s: the gate is on by default (beta %s, GA and locked %s); nothing to write. "
-            "Never set it to false here; remove any explicit entry with feature_gates_state=absent before %s."
-            % (component, ver.text, _BETA, _GA, _REMOVED)))
+            "Never set it to false here%s; remove any explicit entry with feature_gates_state=absent before %s."
+            % (component, ver.text, _BETA, _GA, locked, _REMOVED)))
     else:
         out.update(action="refuse", reason=(
             "%s is %s: the EphemeralContainers gate was removed in %s (k/k#114410) and ephemeral containers are always on. "
-            "Setting it would stop the component from starting. Run with feature_gates_state=absent to remove any leftover entry."
-            % (component, ver.text, _REMOVED)))
+            "Setting it would stop the component from starting (%s). Run with feature_gates_state=absent to remove any "
+            "leftover entry." % (component, ver.text, _REMOVED, gate.REMOVED_ERROR)))
     return out
 
 

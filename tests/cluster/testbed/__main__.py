@@ -1,4 +1,4 @@
-"""Command line: python3 -m testbed {build,up,down,status,gate,restart-kubelet,kubectl,env} ..."""
+"""Command line: python3 -m testbed {build,up,down,status,gate,restart-kubelet,kubectl,env,matrix} ..."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import os
 import sys
 from typing import Iterator
 
-from . import build, cluster, ha, kubelet, multinode, scale, teardown
+from . import build, cluster, ha, kubelet, matrix_cli, multinode, scale, teardown
 from .eras import ERAS, era
 
 ALL = [*ERAS, *multinode.MODES]  # the eras, and the multi-node mode of the legacy one
@@ -40,8 +40,11 @@ def main(argv: list[str]) -> int:
     kubectl = sub.add_parser("kubectl", help="run the era's own kubectl")
     kubectl.add_argument("era", choices=ALL)
     kubectl.add_argument("args", nargs=argparse.REMAINDER)
+    matrix_cli.add_parser(sub)
     options = parser.parse_args(argv)
 
+    if options.command == "matrix":
+        return matrix_cli.run(options)
     if options.command == "build":
         chosen_eras = [era(name) for name in (ERAS if "all" in options.eras else options.eras)]
         build.prepare(chosen_eras)

@@ -46,22 +46,32 @@ def _stamp(era: Era) -> str:
     return digest.hexdigest()
 
 
-def ensure_binaries(era: Era) -> None:
+def binaries_current(era: Era, components: tuple[str, ...] = COMPONENTS) -> bool:
+    """The era's ``components`` are built from its pinned module as it is now."""
     stamp_file = era.bin_dir / ".stamp"
-    wanted = _stamp(era)
-    if stamp_file.exists() and stamp_file.read_text() == wanted and all((era.bin_dir / c).exists() for c in COMPONENTS):
-        return
+    return (stamp_file.exists() and stamp_file.read_text() == _stamp(era)
+            and all((era.bin_dir / c).exists() for c in components))
+
+
+def ensure_binaries(era: Era, components: tuple[str, ...] = COMPONENTS, env: dict[str, str] | None = None) -> float:
+    """Build ``components`` of the era unless current; returns the seconds the build took (0: cached).
+    ``env`` adds to the build's environment (the version matrix's GOTOOLCHAIN for an old release)."""
+    if binaries_current(era, components):
+        return 0.0
     era.bin_dir.mkdir(parents=True, exist_ok=True)
-    print(f"building Kubernetes {era.version} ({', '.join(COMPONENTS)}); a cold build takes 15-30 minutes",
+    print(f"building Kubernetes {era.version} ({', '.join(components)}); a cold build takes 15-30 minutes",
           file=sys.stderr, flush=True)
     started = time.monotonic()
-    modfile = openapi.modfile(era)
+    build_env = {**_build_env(era), **(env or {})}
+    modfile = openapi.modfile(era, build_env, components if components != COMPONENTS else None)
     with_openapi = [f"-modfile={modfile}"] if modfile else []
     subprocess.run(["go", "build", "-trimpath", f"-ldflags={_ldflags(era)}", *with_openapi, "-o", f"{era.bin_dir}/",
-                    *(f"k8s.io/kubernetes/cmd/{c}" for c in COMPONENTS)],
-                   cwd=era.module_dir, env=_build_env(era), check=True)
-    stamp_file.write_text(wanted)
-    print(f"built Kubernetes {era.version} in {time.monotonic() - started:.0f} s", file=sys.stderr, flush=True)
+                    *(f"k8s.io/kubernetes/cmd/{c}" for c in components)],
+                   cwd=era.module_dir, env=build_env, check=True)
+    (era.bin_dir / ".stamp").write_text(_stamp(era))
+    seconds = time.monotonic() - started
+    print(f"built Kubernetes {era.version} in {seconds:.0f} s", file=sys.stderr, flush=True)
+    return seconds
 
 
 # Other Go commands the test bed builds like the Kubernetes components: one pinned main module each

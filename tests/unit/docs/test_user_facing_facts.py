@@ -85,6 +85,28 @@ def test_the_controller_python_stated_for_this_ansible_core_is_its_own_floor(rea
     assert oldest in stated, f"{readme}: the row does not name the oldest supported ansible-core {oldest} ({requires})"
 
 
+@pytest.mark.parametrize("readme", READMES)
+def test_the_node_python_stated_for_this_ansible_core_is_its_own_floor(readme):
+    """The README's Python for the nodes the role changes matches what the installed ansible-core's modules refuse
+    below (module_utils/basic.py, _PY_MIN), and names the oldest supported ansible-core."""
+    import ansible.module_utils.basic as basic_source
+
+    core = importlib.metadata.version("ansible-core")
+    minor = ".".join(core.split(".")[:2])
+    source = Path(basic_source.__file__).read_text(encoding="utf-8")
+    floor = ".".join(re.search(r"^_PY_MIN = \((\d+), (\d+)\)", source, re.M).groups())
+    text = (ROOT / readme).read_text(encoding="utf-8")
+    row = next((line for line in text.splitlines() if "`feature_gates`" in line and "2.17: 3.7" in line), None)
+    assert row, f"{readme}: no support-table row states the node Python of the feature_gates role (2.17: 3.7 ...)"
+    stated = {"2.17": "3.7"}
+    later = re.search(r"2\.18 \S+ \S+: (3\.\d+)", row) or re.search(r"2\.18 及以后：(3\.\d+)", row)
+    assert later, f"{readme}: the node Python row names no floor for ansible-core 2.18 and later: {row}"
+    for version in ("2.18", "2.19", "2.20", "2.21"):
+        stated[version] = later.group(1)
+    assert stated[minor] == floor, f"{readme}: says node Python {stated[minor]} for ansible-core {minor}; its modules need {floor}"
+    assert "3.6" in row and "ansible_python_interpreter" in row
+
+
 def _ignored(relative: str) -> bool:
     return any(fnmatch.fnmatch(relative, pattern) or relative.split("/")[0] == pattern
                for pattern in GALAXY["build_ignore"])

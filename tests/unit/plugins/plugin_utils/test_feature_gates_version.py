@@ -43,6 +43,13 @@ def test_messages_name_the_way_out() -> None:
     assert "Never set it to false" in decide("v1.25.0")["reason"]
 
 
+def test_refusals_quote_the_components_own_error() -> None:
+    """The words kube-apiserver exits with (checked on real servers by the version matrix)."""
+    assert "(unrecognized feature gate: EphemeralContainers)" in decide("v1.27.16")["reason"]
+    assert "cannot set feature gate EphemeralContainers to false, feature is locked to true" in decide("v1.26.15")["reason"]
+    assert "locked to true" not in decide("v1.24.17")["reason"]
+
+
 @pytest.mark.parametrize("bad", ["", "latest", "k8s.gcr.io/kube-apiserver:latest", "registry.local:5000/kube-apiserver", None])
 def test_unreadable_version(bad: str) -> None:
     with pytest.raises(FeatureGateError, match="feature_gates_component_versions"):
