@@ -29,6 +29,7 @@ from support.rbac import bind, example_rules
 
 REPO = Path(__file__).resolve().parents[2]
 README = REPO / "README.md"
+OUTPUT = REPO / "tests" / "output"
 SECTION = "## On your own cluster in five minutes"
 INSTALL = "## Install"
 SETTINGS = ("NS", "POD", "CONTAINER", "SELECTOR")
@@ -53,6 +54,12 @@ def readme_commands() -> tuple[list[str], list[str], list[str]]:
     blocks = _sh_blocks(_section(text, SECTION))
     settings, commands = blocks[0], [line for block in blocks[1:] for line in block]
     return install, settings, commands
+
+
+def _preflight_sample() -> str:
+    """The preflight answer README shows (the ```text block of step 1)."""
+    section = _section(README.read_text(encoding="utf-8"), SECTION)
+    return "\n".join(re.findall(r"```text\n(.*?)```", section, re.DOTALL))
 
 
 def _run(line: str, env: dict, cwd: Path) -> subprocess.CompletedProcess:
@@ -133,7 +140,11 @@ def test_readme_install_and_first_hour_commands_pass_with_least_privilege(cluste
     preflight, one, fleet = commands
     assert "ephemeral_container_preflight" in preflight and "debug_pod_name" in one and "debug_pod_label_selectors" in fleet
     answer = _run(preflight, env, work).stdout
+    OUTPUT.mkdir(exist_ok=True)
+    (OUTPUT / "readme-preflight.txt").write_text(answer, encoding="utf-8")  # what README's sample is taken from
     assert re.search(r'"ready": true', answer), answer
+    shown = set(re.findall(r'"(\w+)":', _preflight_sample()))
+    assert shown and shown <= set(re.findall(r'"(\w+)":', answer)), f"README's preflight sample shows keys the real answer lacks: {shown}"
     assert re.search(r'"api_era": "pod"', answer), answer
 
     first = _run(one, env, work).stdout
