@@ -1,4 +1,6 @@
-#!/usr/bin/env python3
+# -*- coding: utf-8 -*-
+# Copyright (c) kubedebug.ephemeral contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The version matrix's support table, from a run's JUnit XML (hack/test-matrix.sh writes it).
 
 Prints one row per minor that ran. With --update-docs it also replaces those minors' rows in the table between
@@ -12,7 +14,7 @@ import argparse
 import datetime
 import re
 import sys
-import xml.etree.ElementTree as ElementTree
+from xml.etree import ElementTree
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -59,7 +61,7 @@ def results(junit: Path) -> dict[int, list[tuple[str, bool]]]:
 def row(minor: int, checks: list[tuple[str, bool]], date: str) -> str:
     failed = [name for name, ok in checks if not ok]
     verdict = f"**passed** ({len(checks)}/{len(checks)})" if not failed else f"**FAILED**: {', '.join(failed)}"
-    return f"| 1.{minor} | {matrix.VERSIONS[minor]} | {'; '.join(name for name, _ in checks)} | {verdict} | {date} |"
+    return f"| 1.{minor} | {matrix.VERSIONS[minor]} | {'; '.join(name for name, _ok in checks)} | {verdict} | {date} |"
 
 
 def merged_table(old: str, new_rows: dict[int, str]) -> str:

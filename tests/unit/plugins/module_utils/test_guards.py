@@ -159,7 +159,7 @@ def test_one_metrics_list_per_namespace_gives_the_reading(monkeypatch):
     listing = {"items": [{"metadata": {"name": "web", "namespace": "shop"},
                           "containers": [{"name": "app", "usage": {"cpu": "3m", "memory": "102400Ki"}}]}]}
     recorder, report = _evaluate(monkeypatch, listing, check_mode=False)
-    assert [(m, p) for m, p, _ in recorder.calls] == [("GET", "/apis/metrics.k8s.io/v1beta1/namespaces/shop/pods")]
+    assert [(method, path) for method, path, _body in recorder.calls] == [("GET", "/apis/metrics.k8s.io/v1beta1/namespaces/shop/pods")]
     assert report.memory["source"] == "metrics" and report.memory["headroom_bytes"] == 156 * MIB and report.skip_reason is None
 
 
