@@ -33,6 +33,10 @@ class Era:
     # PodSpec.ephemeralContainers is omitempty (absent when empty); EphemeralContainers.ephemeralContainers
     # has no omitempty, so that list is always there, [] when empty.
     list_omitted_when_empty: bool = True
+    # The apiserver's defaults (imagePullPolicy, terminationMessagePolicy, ...) sent with the container: a real
+    # 1.16.15 and 1.18.19 do not default a container written as kind EphemeralContainers and refuse it
+    # ("imagePullPolicy: Required value"); 1.19+ default it. kubectl debug sends them too.
+    sends_defaults: bool = False
 
     @property
     def served(self) -> bool:
@@ -42,7 +46,7 @@ class Era:
 ERA_POD = Era("pod", "Pod", ("spec", "ephemeralContainers"), dry_run=True, security_context=True)
 ERA_EPHEMERAL_CONTAINERS = Era(
     "ephemeral_containers", "EphemeralContainers", ("ephemeralContainers",), dry_run=False, security_context=False,
-    list_omitted_when_empty=False,
+    list_omitted_when_empty=False, sends_defaults=True,
 )
 ERA_UNSUPPORTED = Era("unsupported", None, (), dry_run=False, security_context=False)
 

@@ -18,6 +18,7 @@ import typing as t
 from dataclasses import dataclass
 
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api import pod as _pod
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api.defaults import apply_server_defaults
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api.era import Era, SUBRESOURCE
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api.gate import feature_gate_message
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._cluster import pods as _pods
@@ -47,14 +48,16 @@ def patch_body(era: Era, container: t.Mapping[str, t.Any], before: t.Sequence[t.
     DNS labels and encode alike.
 
     A JSON patch cannot add to an absent list, and a Pod omits an empty one, so there the whole list
-    is added after testing that it is still absent (the reference's "add operation does not apply")."""
+    is added after testing that it is still absent (the reference's "add operation does not apply").
+    Where the era says so (1.16-1.21), the container goes with the apiserver's defaults filled in."""
     if not era.served:
         raise KubedebugError(feature_gate_message())
     path = "/" + "/".join(era.list_path)
+    value = apply_server_defaults(container) if era.sends_defaults else dict(container)
     if not before and era.list_omitted_when_empty:
-        return [{"op": "test", "path": path, "value": None}, {"op": "add", "path": path, "value": [dict(container)]}]
+        return [{"op": "test", "path": path, "value": None}, {"op": "add", "path": path, "value": [value]}]
     return [
-        {"op": "add", "path": path + "/-", "value": dict(container)},
+        {"op": "add", "path": path + "/-", "value": value},
         {"op": "test", "path": "{0}/{1}/name".format(path, len(before)), "value": container["name"]},
     ]
 

@@ -29,7 +29,11 @@ def _ldflags(era: Era) -> str:
     flags = "-s -w"
     # What hack/lib/version.sh stamps in an official build; without it every component says v0.0.0.
     major, minor = era.version[1:].split(".")[:2]
-    for package in ("k8s.io/component-base/version", "k8s.io/client-go/pkg/version"):
+    packages = ["k8s.io/component-base/version", "k8s.io/client-go/pkg/version"]
+    if era.minor < 17:
+        # 1.16's /version is still served from its own copy (component-base took it over in 1.17).
+        packages.append("k8s.io/kubernetes/pkg/version")
+    for package in packages:
         flags += (f" -X {package}.gitVersion={era.version} -X {package}.gitMajor={major}"
                   f" -X {package}.gitMinor={minor} -X {package}.gitTreeState=clean")
     if era.minor < 24:

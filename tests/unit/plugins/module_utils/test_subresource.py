@@ -11,6 +11,7 @@ import pytest
 from kubernetes.client.exceptions import ApiException
 
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api import pod as _pod
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api.defaults import apply_server_defaults
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api.era import (
     ERA_EPHEMERAL_CONTAINERS,
     ERA_POD,
@@ -39,7 +40,7 @@ def test_patch_bodies_per_era():
         {"op": "add", "path": "/spec/ephemeralContainers/-", "value": EC},
         {"op": "test", "path": "/spec/ephemeralContainers/2/name", "value": EC["name"]}]
     assert _write.patch_body(ERA_EPHEMERAL_CONTAINERS, EC, before) == [
-        {"op": "add", "path": "/ephemeralContainers/-", "value": EC},
+        {"op": "add", "path": "/ephemeralContainers/-", "value": apply_server_defaults(EC)},
         {"op": "test", "path": "/ephemeralContainers/2/name", "value": EC["name"]}]
 
 
@@ -50,7 +51,7 @@ def test_patch_bodies_for_a_pod_without_ephemeral_containers():
         {"op": "test", "path": "/spec/ephemeralContainers", "value": None},
         {"op": "add", "path": "/spec/ephemeralContainers", "value": [EC]}]
     assert _write.patch_body(ERA_EPHEMERAL_CONTAINERS, EC, []) == [
-        {"op": "add", "path": "/ephemeralContainers/-", "value": EC},
+        {"op": "add", "path": "/ephemeralContainers/-", "value": apply_server_defaults(EC)},
         {"op": "test", "path": "/ephemeralContainers/0/name", "value": EC["name"]}]
     with pytest.raises(KubedebugError, match="disabled"):
         _write.patch_body(ERA_UNSUPPORTED, EC, [])

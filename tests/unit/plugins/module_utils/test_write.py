@@ -102,3 +102,15 @@ def test_a_refusal_with_the_list_unchanged_is_not_staleness(monkeypatch):
     with pytest.raises(KubedebugError, match="rejected the ephemeral container"):
         add(recorder, monkeypatch, before=[OTHER])
     assert [call[0] for call in recorder.calls] == ["PATCH", "GET"]
+
+
+def test_the_ephemeral_containers_kind_gets_the_servers_defaults_sent_and_the_pod_kind_does_not():
+    """A real 1.16.15 and 1.18.19 refuse a container without imagePullPolicy and terminationMessagePolicy."""
+    container = {"name": "probe", "image": "busybox:1.36", "command": ["ps"]}
+    legacy = _write.patch_body(ERA_EPHEMERAL_CONTAINERS, container, [])[0]["value"]
+    assert legacy == {**container, "imagePullPolicy": "IfNotPresent", "terminationMessagePolicy": "File",
+                      "terminationMessagePath": "/dev/termination-log"}
+    latest = _write.patch_body(ERA_EPHEMERAL_CONTAINERS, {"name": "x", "image": "busybox"}, [container])[0]["value"]
+    assert latest["imagePullPolicy"] == "Always"
+    assert _write.patch_body(ERA_POD, container, [])[1]["value"] == [container]
+    assert container == {"name": "probe", "image": "busybox:1.36", "command": ["ps"]}  # the caller's dict untouched

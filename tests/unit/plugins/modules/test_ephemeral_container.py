@@ -108,7 +108,8 @@ def test_legacy_era_uses_the_old_kind_and_check_mode_sends_nothing():
     assert server.patches()[0][3] == [
         {"op": "add", "path": "/ephemeralContainers/-", "value": {
             "name": "debug-shell", "image": "busybox:1.36", "command": ["sh"], "stdin": True, "tty": True,
-            "targetContainerName": "app"}},
+            "targetContainerName": "app", "imagePullPolicy": "IfNotPresent", "terminationMessagePolicy": "File",
+            "terminationMessagePath": "/dev/termination-log"}},
         {"op": "test", "path": "/ephemeralContainers/0/name", "value": "debug-shell"}]
     assert run_module(main, server, SHELL)["changed"] is False
 
