@@ -8,6 +8,7 @@ the kubelet restarts it, which is what the canary sees after a gate change that 
 
 from __future__ import annotations
 
+import re
 import threading
 
 import pytest
@@ -46,10 +47,11 @@ def test_a_pod_restarting_after_the_kubelet_change_stops_the_rollout(ha_off, ha_
     out = " ".join(run.proc.stdout.split())
     assert run.proc.returncode != 0 and run.recap[w1.node_name]["failed"] == 1, run.text()
     assert f"{w1.node_name}: canary after kubelet: Pods on this node restarted after the change" in out, run.text()
-    assert f"{ha_namespace}/app-w1 (container app restarts 0 -> 1)" in out, run.text()
+    # One kill; the kubelet has been seen to restart the container twice within the canary's window (0 -> 2).
+    assert re.search(rf"{ha_namespace}/app-w1 \(container app restarts 0 -> [1-9]\d*\)", out), run.text()
     assert "the rollout stops here" in out
     restarts = core.read_namespaced_pod("app-w1", ha_namespace).status.container_statuses[0].restart_count
-    assert restarts == 1
+    assert restarts >= 1
     # The node keeps the change (the canary does not roll back): its kubelet runs with the gate.
     assert yaml.safe_load(w1.kubelet_config.read_text())["featureGates"] == {"EphemeralContainers": True}
 
