@@ -1,8 +1,9 @@
 """playbooks/enable_feature_gates.yml run by an operator who is not root: a local user with password-less sudo runs
 ansible-playbook (its own, from Debian's Python) with the local connection and ``--become``, against the legacy era's
 real control plane, as an SSH user with sudo would against a node. The gate is turned on (kubelet config, the
-apiserver's static pod, the scheduler) and off again by the same user, and nothing of the run is left root-owned in
-the user's home. Marked ``become``: `make test-become` runs it (about 5 min), not `make test`."""
+apiserver's static pod, the scheduler), left alone by a second run, and turned off again by the same user, and
+nothing of the run is left root-owned in the user's home. Marked ``become``: `make test-become` runs it (about 5
+min), not `make test`."""
 
 from __future__ import annotations
 
@@ -61,6 +62,7 @@ def test_an_operator_with_sudo_enables_and_removes_the_gate(legacy_gate_off, tmp
         assert "EphemeralContainers: true" in era.kubelet_config.read_text()
         assert testbed_cluster.subresource_enabled(era), "the apiserver does not serve pods/ephemeralcontainers"
         assert "changed=0" not in enabled
+        assert "changed=0" in _run(inventory, "present"), "a second run by the same operator changed something"
 
         _run(inventory, "absent")
         assert "EphemeralContainers" not in (era.manifests_dir / "kube-apiserver.yaml").read_text()
