@@ -9,7 +9,8 @@ from __future__ import annotations
 import pytest
 
 from support.ansible import run_module
-from support.ephemeral import INFO, delete_namespace, ephemeral_specs, ephemeral_status, raw_pod, run_ec, run_info
+from support.ephemeral import (INFO, delete_namespace, ephemeral_specs, ephemeral_status, info_spec, raw_pod, run_ec,
+                               run_info)
 from support.pods import IMAGES, create_and_wait, new_namespace, tools_pod
 
 TOOLS = IMAGES["tools"]
@@ -47,10 +48,6 @@ def populated(testbed_current):
     delete_namespace(testbed_current, namespace)
 
 
-def _strip(entry: dict) -> dict:
-    return {k: v for k, v in entry.items() if k not in ("status", "logs", "added_by", "annotation")}
-
-
 def test_view_matches_the_pod_the_api_holds(cluster, populated, audit_of):
     namespace = populated
     audit = audit_of(cluster)
@@ -64,7 +61,7 @@ def test_view_matches_the_pod_the_api_holds(cluster, populated, audit_of):
         namespace, "web", raw["status"]["phase"], raw["spec"]["nodeName"])
     assert pod["ephemeral_container_count"] == 2
     # Spec: exactly the stored entries, in the stored order.
-    assert [_strip(c) for c in pod["ephemeral_containers"]] == ephemeral_specs(raw)
+    assert [info_spec(c) for c in pod["ephemeral_containers"]] == ephemeral_specs(raw)
     by_name = {c["name"]: c for c in pod["ephemeral_containers"]}
     shell, oneshot = by_name["shell"], by_name["oneshot"]
     raw_shell, raw_oneshot = ephemeral_status(raw, "shell"), ephemeral_status(raw, "oneshot")
@@ -123,5 +120,5 @@ def test_check_mode_reads_the_same(cluster, populated):
     normal = run_info(cluster, {"namespace": populated, "pod": "web"})
     checked = run_info(cluster, {"namespace": populated, "pod": "web"}, check=True)
     assert checked["changed"] is False
-    assert [_strip(c) for c in checked["pods"][0]["ephemeral_containers"]] == [
-        _strip(c) for c in normal["pods"][0]["ephemeral_containers"]]
+    assert [info_spec(c) for c in checked["pods"][0]["ephemeral_containers"]] == [
+        info_spec(c) for c in normal["pods"][0]["ephemeral_containers"]]

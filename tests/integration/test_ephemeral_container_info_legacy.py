@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from support.ephemeral import delete_namespace, ephemeral_specs, ephemeral_status, raw_pod, run_ec, run_info
+from support.ephemeral import delete_namespace, ephemeral_specs, ephemeral_status, info_spec, raw_pod, run_ec, run_info
 from support.pods import IMAGES, create_and_wait, tools_pod
 
 pytestmark = pytest.mark.legacy
@@ -31,7 +31,7 @@ def test_view_matches_the_api_with_the_gate_on(legacy_gate_on, namespace_in, aud
         assert [(p["pod"], p["ephemeral_container_count"]) for p in result["pods"]] == [("plain", 0), ("web", 1)]
         (entry,) = result["pods"][1]["ephemeral_containers"]
         raw = raw_pod(cluster, ns, "web")
-        assert {k: v for k, v in entry.items() if k not in ("status", "logs", "added_by", "annotation")} == ephemeral_specs(raw)[0]
+        assert info_spec(entry) == ephemeral_specs(raw)[0]
         assert entry["status"]["exit_code"] == 1
         assert entry["status"]["finished_at"] == ephemeral_status(raw, "oneshot")["state"]["terminated"]["finishedAt"]
         assert entry["logs"] == "hello\n"

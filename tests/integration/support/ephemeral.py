@@ -37,6 +37,15 @@ def ephemeral_specs(pod: dict) -> list[dict]:
     return list((pod.get("spec") or {}).get("ephemeralContainers") or [])
 
 
+# What ephemeral_container_info adds to each stored container: the rest of an entry is the spec as the API holds it.
+INFO_VIEW_KEYS = ("status", "logs", "logs_truncated", "added_by", "annotation")
+
+
+def info_spec(entry: dict) -> dict:
+    """An entry of ephemeral_container_info's pods[].ephemeral_containers without what the module adds."""
+    return {key: value for key, value in entry.items() if key not in INFO_VIEW_KEYS}
+
+
 def ephemeral_names(pod: dict) -> list[str]:
     return [c["name"] for c in ephemeral_specs(pod)]
 
