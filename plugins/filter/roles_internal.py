@@ -20,7 +20,7 @@ from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._diagnostics i
     budget, html_report, outcomes, plan, report, retention, run_id, trigger,
 )
 from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates import (
-    access, canary, ha, kubeadm, kubelet, layout, manifest, mirror_pod, proof, records, version,
+    access, canary, ha, kubeadm, kubelet, layout, manifest, mirror_pod, node_files, proof, records, version,
 )
 from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils import _role_variables
 from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._filter import as_filter
@@ -57,6 +57,8 @@ OPERATIONS: dict[str, t.Callable[..., t.Any]] = {
     "feature_gates.manifest_edit": manifest.edit,
     "feature_gates.manifest_info": manifest.inspect,
     "feature_gates.mirror_pod": mirror_pod.identity,
+    "feature_gates.node_files": node_files.wanted,
+    "feature_gates.node_files_out_of_reach": node_files.out_of_reach,
     "feature_gates.retries": records.retries,
     "feature_gates.serves_ephemeral_containers": proof.serves_ephemeral_containers,
     "feature_gates.version": version.version_or_empty,

@@ -1,9 +1,9 @@
 """playbooks/enable_feature_gates.yml run by an operator who is not root: a local user with password-less sudo runs
 ansible-playbook (its own, from Debian's Python) with the local connection and ``--become``, against the legacy era's
-real control plane, as an SSH user with sudo would against a node. The gate is turned on (kubelet config, the
-apiserver's static pod, the scheduler), left alone by a second run, and turned off again by the same user, and
-nothing of the run is left root-owned in the user's home. Marked ``become``: `make test-become` runs it (about 5
-min), not `make test`."""
+real control plane, as an SSH user with sudo would against a node. Without ``--become`` the run stops before it writes
+anything, saying so. The gate is turned on (kubelet config, the apiserver's static pod, the scheduler), left alone by
+a second run, and turned off again by the same user, and nothing of the run is left root-owned in the user's home.
+Marked ``become``: `make test-become` runs it (about 5 min), not `make test`."""
 
 from __future__ import annotations
 
@@ -40,14 +40,23 @@ def _inventory(directory: Path, era, backups: Path) -> Path:
     return inventory
 
 
-def _run(inventory: Path, state: str) -> str:
+def _play(inventory: Path, state: str, *options: str):
     playbook = str(become.ensure_venv())
-    proc = become.run_as_operator([playbook, "-i", str(inventory), "--become", str(PLAYBOOK),
+    return become.run_as_operator([playbook, "-i", str(inventory), *options, str(PLAYBOOK),
                                    "-e", f"feature_gates_state={state}"], cwd=REPO)
+
+
+def _run(inventory: Path, state: str) -> str:
+    proc = _play(inventory, state, "--become")
     out = f"rc={proc.returncode}\n{proc.stdout[-5000:]}\n{proc.stderr[-2000:]}"
     assert proc.returncode == 0, out
     assert "failed=0" in proc.stdout, out
     return proc.stdout
+
+
+def _node_files(era) -> dict[Path, bytes]:
+    paths = [era.manifests_dir / "kube-apiserver.yaml", era.manifests_dir / "kube-scheduler.yaml", era.kubelet_config]
+    return {path: path.read_bytes() for path in paths}
 
 
 def test_an_operator_with_sudo_enables_and_removes_the_gate(legacy_gate_off, tmp_path):
@@ -57,6 +66,16 @@ def test_an_operator_with_sudo_enables_and_removes_the_gate(legacy_gate_off, tmp
     work.mkdir(mode=0o755, exist_ok=True)
     inventory = _inventory(work, era, tmp_path / "backups")
     try:
+        # Forgetting --become: stopped in preflight, naming the files and the fix, before anything is written.
+        before = _node_files(era)
+        refused = _play(inventory, "present")
+        text = " ".join(refused.stdout.split())
+        assert refused.returncode != 0, text[-3000:]
+        assert "cannot be read or written by the user this play runs as" in text, text[-3000:]
+        assert "run the playbook with --become" in text and "Nothing was changed" in text, text[-3000:]
+        assert _node_files(era) == before
+        assert not list((tmp_path / "backups").glob("*")), "a run without become wrote a backup"
+
         enabled = _run(inventory, "present")
         assert "--feature-gates=EphemeralContainers=true" in (era.manifests_dir / "kube-apiserver.yaml").read_text()
         assert "EphemeralContainers: true" in era.kubelet_config.read_text()
