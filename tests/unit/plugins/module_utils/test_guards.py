@@ -13,6 +13,9 @@ import pytest
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api import guards as _guards
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api.quantity import MIB, mib, parse_bytes
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api.era import ERA_POD
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._cluster import logs as _logs
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._cluster import watch as _watch
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._cluster import write as _write
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._core import rest as _rest
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._inject import guards as _inject_guards
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._inject.guards import PROBE_SCRIPT, probe_container, probe_name
@@ -176,3 +179,20 @@ def test_no_guard_option_means_no_request(monkeypatch):
     monkeypatch.setattr(_rest, "request_json", recorder)
     assert _inject_guards.evaluate(None, ERA_POD, {"target": "app"}, {("shop", "web"): pod()}, {("shop", "web"): "x"}, False) == {}
     assert recorder.calls == []
+
+
+def test_without_the_metrics_api_the_probe_is_written_and_its_cgroup_reading_used(monkeypatch):
+    """The probe path end to end in the module's code: metrics 404, the probe added, waited for, its log read."""
+    monkeypatch.setattr(_rest, "request_json", Recorder(api_error(404, "the server could not find the requested resource")))
+    written = []
+    monkeypatch.setattr(_write, "add_container",
+                        lambda _c, _e, ns, name, spec, _before, field_manager=None: written.append((ns, name, spec["name"])))
+    monkeypatch.setattr(_watch, "wait_for_containers", lambda *args, **kwargs: None)
+    monkeypatch.setattr(_logs, "read_logs", lambda *args, **kwargs: "usage 157286400\ninactive_file 52428800\n")
+    params = {"guard_memory_mib": 256, "guard_probe_image": "busybox:1.36", "target": "app"}
+    reports = _inject_guards.evaluate(None, ERA_POD, params, {("shop", "web"): pod(containers=[app("192Mi")])},
+                                      {("shop", "web"): "heap-dump-r1"}, False)
+    report = reports[("shop", "web")]
+    assert written == [("shop", "web", "mem-heap-dump-r1")]
+    assert report.memory["source"] == "cgroup" and report.memory["working_set_bytes"] == 100 * MIB
+    assert report.skip_reason.startswith("memory guard: the capture needs 256 MiB but container app has 92 MiB")

@@ -5,7 +5,10 @@
 
 from __future__ import annotations
 
+import pathlib
+
 import pytest
+import yaml
 
 from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._diagnostics.common import DiagnosticsError
 from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._diagnostics.plan import module_args, plan, run_id_problems
@@ -132,3 +135,21 @@ def test_none_option_becomes_an_empty_argument() -> None:
 def test_every_module_profile_is_accepted(profile) -> None:
     group = {"namespace": "a", "label_selector": "x=1", "recipe": "network_capture", "profile": profile}
     assert plan([group], RECIPES, SETTINGS)["groups"][0]["args"]["profile"] == profile
+
+
+def test_the_role_passes_every_module_argument_the_plan_makes() -> None:
+    """run_target.yml's ephemeral_container task reads each key of the plan's args (a key it forgets, such as the
+    guards once were, is silently never applied)."""
+    import pathlib
+
+    import yaml
+
+    recipes = dict(RECIPES, jvm_thread_dump=dict(RECIPES["jvm_thread_dump"], needs={"memory_mib": 64, "pause_seconds": 2}))
+    result = plan([{"namespace": "payments", "label_selector": "app=payments", "container": "app", "recipe": "jvm_thread_dump"}],
+                  recipes, dict(SETTINGS, guard_probe_image="busybox:1.36", guard_override=[]))
+    args = result["groups"][0]["args"]
+    assert args["guard_memory_mib"] == 64 and args["guard_pause_seconds"] == 2 and args["guard_probe_image"] == "busybox:1.36"
+    role = pathlib.Path(__file__).parents[4] / "roles" / "diagnostics" / "tasks" / "run_target.yml"
+    (task,) = [t for t in yaml.safe_load(role.read_text()) if "kubedebug.ephemeral.ephemeral_container" in t]
+    passed = yaml.safe_dump(task["kubedebug.ephemeral.ephemeral_container"])
+    assert [key for key in args if "__diagnostics_args.{0}".format(key) not in passed] == []
