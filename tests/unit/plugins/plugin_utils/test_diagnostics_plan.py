@@ -140,10 +140,6 @@ def test_every_module_profile_is_accepted(profile) -> None:
 def test_the_role_passes_every_module_argument_the_plan_makes() -> None:
     """run_target.yml's ephemeral_container task reads each key of the plan's args (a key it forgets, such as the
     guards once were, is silently never applied)."""
-    import pathlib
-
-    import yaml
-
     recipes = dict(RECIPES, jvm_thread_dump=dict(RECIPES["jvm_thread_dump"], needs={"memory_mib": 64, "pause_seconds": 2}))
     result = plan([{"namespace": "payments", "label_selector": "app=payments", "container": "app", "recipe": "jvm_thread_dump"}],
                   recipes, dict(SETTINGS, guard_probe_image="busybox:1.36", guard_override=[]))
