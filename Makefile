@@ -76,7 +76,8 @@ test-matrix:
 	hack/test-matrix.sh
 
 # playbooks/enable_feature_gates.yml run by a non-root user with sudo (--become, local connection) on the legacy
-# era, on and off again (about 5 min; creates the user kdoperator and /etc/sudoers.d/kdoperator).
+# era: refused without --become, then on, again and off (about 6 min; creates the user kdoperator and
+# /etc/sudoers.d/kdoperator).
 test-become:
 	hack/integration.sh tests/integration/test_feature_gates_become.py -m become
 

@@ -3,7 +3,7 @@ ansible-playbook (its own, from Debian's Python) with the local connection and `
 real control plane, as an SSH user with sudo would against a node. Without ``--become`` the run stops before it writes
 anything, saying so. The gate is turned on (kubelet config, the apiserver's static pod, the scheduler), left alone by
 a second run, and turned off again by the same user, and nothing of the run is left root-owned in the user's home.
-Marked ``become``: `make test-become` runs it (about 5 min), not `make test`."""
+Marked ``become``: `make test-become` runs it (about 6 min), not `make test`."""
 
 from __future__ import annotations
 
