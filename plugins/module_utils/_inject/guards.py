@@ -93,11 +93,12 @@ def _probe(api_client: t.Any, era: Era, params: t.Mapping[str, t.Any], pods: t.M
             pass  # a probe that did not finish has no usable output; said per pod below
     readings: t.Dict[Key, _guards.MemoryReading] = {key: _guards.MemoryReading(why=why) for key, why in failed.items()}
     for key, target in targets.items():
-        text, problem, _cut = _logs.try_read_logs(api_client, key[0], key[1], target.container)
-        working_set = _guards.working_set_from_cgroup(text)
+        # By field name: LogRead grew a field once, and unpacking it broke this line.
+        read = _logs.try_read_logs(api_client, key[0], key[1], target.container)
+        working_set = _guards.working_set_from_cgroup(read.text)
         if working_set is None:
             readings[key] = _guards.MemoryReading(why="the probe container {0} gave no cgroup reading ({1})".format(
-                target.container, problem or (text or "no output").strip()[:200]))
+                target.container, read.problem or (read.text or "no output").strip()[:200]))
         else:
             readings[key] = _guards.MemoryReading(_guards.CGROUP, working_set)
     return readings

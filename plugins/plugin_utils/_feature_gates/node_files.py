@@ -31,14 +31,8 @@ def out_of_reach(stat_results: list[dict[str, t.Any]], check_mode: bool) -> list
     reading counts there). Missing paths are left to the checks that name them."""
     refused = []
     for result in stat_results:
-        stat = result.get("stat")
-        item = result.get("item") or {}
-        if stat is None:
-            refused.append(str(item.get("path")))
-            continue
-        if not stat.get("exists"):
-            continue
+        stat, item = result.get("stat"), result.get("item") or {}
         writes = bool(item.get("write")) and not check_mode
-        if not stat.get("readable") or (writes and not stat.get("writeable")):
+        if stat is None or (stat.get("exists") and (not stat.get("readable") or (writes and not stat.get("writeable")))):
             refused.append(str(item.get("path")))
     return refused
