@@ -69,6 +69,13 @@ def web_pods(cluster, ns: str, count: int) -> list[str]:
     return names
 
 
+def runner(tmp_path, name: str):
+    """One runner's working directory (its artifacts directory inside), as a container-group pod has its own."""
+    directory = tmp_path / name
+    directory.mkdir()
+    return directory
+
+
 def targets(ns: str) -> list[dict]:
     return [{"namespace": ns, "label_selector": LABEL, "container": "app", "recipe": "process_list"}]
 
@@ -81,7 +88,7 @@ def test_artifacts_go_to_the_bucket_and_the_index_reads_them_back_across_runs(cl
     client, name = bucket
     web_pods(cluster, ns, 2)
     sink = {"type": "s3", "bucket": name, "prefix": "team-a/diag", **s3_server}
-    proc, staging = diagnose(cluster, tmp_path / "runner-1", targets(ns), run_id="s3a", diagnostics_sink=sink,
+    proc, staging = diagnose(cluster, runner(tmp_path, "runner-1"), targets(ns), run_id="s3a", diagnostics_sink=sink,
                              diagnostics_keep_runs=2, env=STATS)
     ok(proc)
     held = keys(client, name)
@@ -100,15 +107,15 @@ def test_artifacts_go_to_the_bucket_and_the_index_reads_them_back_across_runs(cl
 
     # The same run id from a new runner (an empty staging directory, as in a new container-group pod): the earlier
     # summary is read back from the bucket, so nothing is uploaded and nothing changes.
-    again, _ = diagnose(cluster, tmp_path / "runner-2", targets(ns), run_id="s3a", diagnostics_sink=sink,
+    again, _ = diagnose(cluster, runner(tmp_path, "runner-2"), targets(ns), run_id="s3a", diagnostics_sink=sink,
                         diagnostics_keep_runs=2)
     ok(again)
     assert recap(again)["changed"] == 0, again.stdout[-4000:]
     assert keys(client, name) == held
 
     # Two more runs with diagnostics_keep_runs 2: the index, read back from the bucket each time, keeps the newest two.
-    for run_id, runner in (("s3b", "runner-3"), ("s3c", "runner-4")):
-        ok(diagnose(cluster, tmp_path / runner, targets(ns), run_id=run_id, diagnostics_sink=sink, diagnostics_keep_runs=2)[0])
+    for run_id, directory in (("s3b", "runner-3"), ("s3c", "runner-4")):
+        ok(diagnose(cluster, runner(tmp_path, directory), targets(ns), run_id=run_id, diagnostics_sink=sink, diagnostics_keep_runs=2)[0])
     index = json.loads(read(client, name, "team-a/diag/index.json"))
     assert [r["run_id"] for r in index["runs"]] == ["s3c", "s3b"]
     assert not keys(client, name, "team-a/diag/s3a/"), "the oldest run stays in the bucket"
@@ -145,7 +152,7 @@ def test_two_shards_share_a_mounted_path_each_its_own_files_one_merged_index(clu
     sink = {"type": "path", "path": str(volume)}
 
     def shard(index: int):
-        return diagnose(cluster, tmp_path / f"runner-{index}", targets(ns), run_id="pvc1", diagnostics_sink=sink,
+        return diagnose(cluster, runner(tmp_path, f"runner-{index}"), targets(ns), run_id="pvc1", diagnostics_sink=sink,
                         diagnostics_shard={"index": index, "count": 2}, env=STATS)[0]
 
     with concurrent.futures.ThreadPoolExecutor(2) as pool:
@@ -169,7 +176,7 @@ def test_two_shards_share_a_mounted_path_each_its_own_files_one_merged_index(clu
             "location": f"{volume}/pvc1-shard-{index_no}-of-2", "report": f"{volume}/pvc1-shard-{index_no}-of-2/report.html",
             "status": "ok"}}
     # Nothing went to the runners' own artifacts directories.
-    assert not (tmp_path / "runner-0" / "artifacts").exists()
+    assert not (tmp_path / "runner-0" / "artifacts").exists() and not (tmp_path / "runner-1" / "artifacts").exists()
 
 
 @pytest.mark.parametrize("sink, words", [
