@@ -132,7 +132,7 @@ def test_artifacts_go_to_the_bucket_and_the_index_reads_them_back_across_runs(cl
     ({"endpoint_url": "127.0.0.1:16999"}, "diagnostics_sink.endpoint_url: '127.0.0.1:16999' must be an http:// or https:// URL"),
     ({"endpoint_url": "http://127.0.0.1:16999"}, "is unreachable"),
     ({"bucket": "no-such-bucket-here"}, "bucket 'no-such-bucket-here' does not exist at http://127.0.0.1:16900"),
-    ({"secret_key": "wrong"}, "was refused (SignatureDoesNotMatch)"),
+    ({"secret_key": "wrong"}, "was refused (AccessDenied): check diagnostics_sink.access_key/secret_key"),
 ])
 def test_bad_s3_settings_stop_the_run_with_nothing_written(cluster, ns, tmp_path, s3_server, bucket, change, words):
     client, name = bucket
