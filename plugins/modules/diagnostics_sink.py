@@ -23,7 +23,8 @@ description:
     runs the bucket no longer has.
   - Objects are compared by MD5 (a single-part upload's ETag), so files that did not change are not uploaded again.
   - Needs the C(minio) Python package (the MinIO client, Apache-2.0; it speaks to any S3-compatible server and AWS S3)
-    on the controller. Not C(boto3): botocore and the C(kubernetes) client need incompatible C(python-dateutil) versions.
+    on the controller. Not C(boto3), because botocore and the C(kubernetes) client need incompatible
+    C(python-dateutil) versions.
 options:
   bucket:
     description: The bucket.

@@ -31,7 +31,7 @@ def resolve(sink: t.Any, artifacts_dir: str) -> dict[str, t.Any]:
     diagnostics_artifacts_dir."""
     sink = {"type": "local"} if sink in (None, "", {}) else sink
     if not isinstance(sink, t.Mapping):
-        return _refused("diagnostics_sink must be a mapping such as {type: s3, bucket: ...}, not {0!r}".format(sink))
+        return _refused("diagnostics_sink must be a mapping such as {{type: s3, bucket: ...}}, not {0!r}".format(sink))
     kind = sink.get("type", "local")
     if kind not in TYPES:
         return _refused("diagnostics_sink.type: {0!r} is not one of {1}".format(kind, ", ".join(TYPES)))
