@@ -7,7 +7,6 @@ path from disk. Bad sink settings stop the run before any container is added or 
 from __future__ import annotations
 
 import concurrent.futures
-import io
 import json
 import re
 import uuid
@@ -107,8 +106,8 @@ def test_artifacts_go_to_the_bucket_and_the_index_reads_them_back_across_runs(cl
 
     # The same run id from a new runner (an empty staging directory, as in a new container-group pod): the earlier
     # summary is read back from the bucket, so nothing is uploaded and nothing changes.
-    again, _ = diagnose(cluster, runner(tmp_path, "runner-2"), targets(ns), run_id="s3a", diagnostics_sink=sink,
-                        diagnostics_keep_runs=2)
+    again = diagnose(cluster, runner(tmp_path, "runner-2"), targets(ns), run_id="s3a", diagnostics_sink=sink,
+                     diagnostics_keep_runs=2)[0]
     ok(again)
     assert recap(again)["changed"] == 0, again.stdout[-4000:]
     assert keys(client, name) == held

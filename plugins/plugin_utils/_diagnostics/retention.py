@@ -48,7 +48,7 @@ def runs_to_remove(entries: t.Sequence[t.Any], artifacts_dir: str, keep: t.Any, 
             continue
         runs.append((data.get("started_at") or "", data["run_id"], run_dir))
     newest: dict[str, str] = {}
-    for started_at, run_id, _ in runs:
+    for started_at, run_id, _run_dir in runs:
         group = run_of(run_id)
         newest[group] = max(newest.get(group, ""), started_at)
     current = run_of(current_run_id)
