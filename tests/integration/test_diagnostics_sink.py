@@ -124,6 +124,22 @@ def test_artifacts_go_to_the_bucket_and_the_index_reads_them_back_across_runs(cl
 
 
 @pytest.mark.s3
+def test_check_mode_reaches_the_bucket_and_writes_nothing(cluster, ns, tmp_path, s3_server, bucket):
+    client, name = bucket
+    web_pods(cluster, ns, 1)
+    sink = {"type": "s3", "bucket": name, **s3_server}
+    proc, artifacts = diagnose(cluster, tmp_path, targets(ns), run_id="chk", diagnostics_sink=sink, options=("--check",))
+    ok(proc)
+    assert ephemeral_names(raw_pod(cluster, ns, "web-0")) == []
+    assert not keys(client, name)
+    assert not artifacts.exists() or not any(p.is_file() for p in artifacts.rglob("*"))
+    # The bucket is checked in check mode too: a missing one is refused.
+    refused, _artifacts = diagnose(cluster, tmp_path, targets(ns), run_id="chk", options=("--check",),
+                                   diagnostics_sink=dict(sink, bucket="no-such-bucket-here"))
+    assert refused.returncode != 0 and "bucket 'no-such-bucket-here' does not exist" in refused.stdout, refused.stdout[-3000:]
+
+
+@pytest.mark.s3
 @pytest.mark.parametrize("change, words", [
     ({"bucket": "Bad_Bucket"}, "diagnostics_sink.bucket: 'Bad_Bucket' is not a bucket name"),
     ({"colour": "blue"}, "diagnostics_sink.colour: not an option of type s3"),
