@@ -69,6 +69,13 @@ test-incident:
 test-shards-scale:
 	hack/integration.sh tests/integration/test_shards_scale.py -m shards_scale
 
+# The diagnostics role's S3 sink against the test bed's S3-compatible server (versitygw, built from the Go module
+# proxy on first use: about 3 min cold) beside the current era: artifacts written to the bucket and read back by the
+# index across runs, retention, bad settings refused (marked s3, not in `make test`).
+.PHONY: test-s3
+test-s3:
+	hack/integration.sh tests/integration/test_diagnostics_sink.py -m s3
+
 # The version matrix: kube-apiserver 1.16 ... 1.28 (latest patch of each) built and started one at a time, etcd and
 # apiserver only, and the modules and the feature_gates role's decision checked on each (tests/integration/matrix,
 # marked matrix, not in `make test`); prints the support table. MATRIX_MINORS="16 18 22 25" runs a subset.

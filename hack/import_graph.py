@@ -24,8 +24,8 @@ LAYERS: t.Tuple[t.Tuple[str, t.Tuple[str, ...], str], ...] = (
     ("core", ("_core",), "errors, REST client, connection, bounded concurrency, the option record"),
     ("container spec", ("_spec",), "the options table and the container built, checked and compared from it; pure"),
     ("cluster access", ("_cluster",), "one kind of request each: discovery, pods, the write, watch, logs, audit, access, admission"),
-    ("workflows", ("_inject", "_preflight", "_cleanup", "_info", "_isolate", "_eda"),
-     "one package per module's flow (and the event sources'), with its planning and result shape"),
+    ("workflows", ("_inject", "_preflight", "_cleanup", "_info", "_isolate", "_eda", "_sink"),
+     "one package per module's flow (and the event sources', and the diagnostics S3 sink's), with its planning and result shape"),
     ("module template", ("_module",), "options check, selection, connect, run, one error boundary"),
 )
 RANK: t.Dict[str, int] = {package: rank for rank, (_name, packages, _job) in enumerate(LAYERS) for package in packages}

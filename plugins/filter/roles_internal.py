@@ -17,7 +17,7 @@ import typing as t
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._diagnostics import (
-    budget, html_report, outcomes, plan, report, retention, run_id, trigger,
+    budget, html_report, outcomes, plan, report, retention, run_id, sink, trigger,
 )
 from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._feature_gates import (
     access, canary, ha, kubeadm, kubelet, layout, manifest, mirror_pod, node_files, proof, records, version,
@@ -37,6 +37,8 @@ OPERATIONS: dict[str, t.Callable[..., t.Any]] = {
     "diagnostics.report_md": report.report_markdown,
     "diagnostics.retention": retention.runs_to_remove,
     "diagnostics.run_id": run_id.default_run_id,
+    "diagnostics.sink": sink.resolve,
+    "diagnostics.sink_stats": sink.report_stats,
     "diagnostics.summary": report.summary,
     "diagnostics.trigger_gate": trigger.gate,
     "feature_gates.access_needs": access.needs,

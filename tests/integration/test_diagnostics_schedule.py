@@ -119,7 +119,8 @@ def test_ansible_builder_accepts_the_definition_and_the_image_holds_the_same_dep
     introspected = subprocess.run([str(bin_dir / "ansible-builder"), "introspect", "--sanitize", str(collections)],
                                   capture_output=True, text=True, timeout=120, check=True).stdout
     wanted = yaml.safe_load(introspected)["python"]
-    assert wanted == ["kubernetes>=24.2.0  # from collection kubedebug.ephemeral"], wanted
+    assert wanted == ["kubernetes>=24.2.0  # from collection kubedebug.ephemeral",
+                      "minio>=7.2.0  # from collection kubedebug.ephemeral"], wanted
     held = _dist_infos(CACHE / "images" / "ee-deps.tar")
     for requirement in wanted:
         req = Requirement(requirement.split("#")[0].strip())

@@ -8,11 +8,15 @@
 Only directories the role made are candidates: ``<artifacts>/<run-id>/`` whose ``summary.json`` carries the
 role's generator marker and names that same run id. Anything else in the artifacts directory (a user's notes, a
 run whose summary is missing or corrupt) is never touched. The current run is always kept.
+
+The shards of one run (``<run id>-shard-<i>-of-<n>``, written by several slices side by side) count as one run:
+they are kept or removed together, so one slice never removes a sibling's files.
 """
 
 from __future__ import annotations
 
 import posixpath
+import re
 import typing as t
 
 from ansible_collections.kubedebug.ephemeral.plugins.plugin_utils._diagnostics.common import DiagnosticsError
@@ -43,15 +47,17 @@ def runs_to_remove(entries: t.Sequence[t.Any], artifacts_dir: str, keep: t.Any, 
         if data is None or data["run_id"] != posixpath.basename(run_dir):
             continue
         runs.append((data.get("started_at") or "", data["run_id"], run_dir))
-    runs.sort(reverse=True)
-    kept = 0
-    remove = []
-    for started_at, run_id, run_dir in runs:
-        if run_id == current_run_id:
-            continue
-        # The current run always stays and counts towards N.
-        if kept < keep_n - 1:
-            kept += 1
-            continue
-        remove.append((started_at, run_id, run_dir))
-    return [entry[2] for entry in sorted(remove)]
+    newest: dict[str, str] = {}
+    for started_at, run_id, _run_dir in runs:
+        group = run_of(run_id)
+        newest[group] = max(newest.get(group, ""), started_at)
+    current = run_of(current_run_id)
+    # The current run always stays and counts towards N; then the newest others.
+    others = sorted((g for g in newest if g != current), key=lambda g: (newest[g], g), reverse=True)
+    doomed = set(others[keep_n - 1:])
+    return [entry[2] for entry in sorted(r for r in runs if run_of(r[1]) in doomed)]
+
+
+def run_of(run_name: str) -> str:
+    """The run id of a run directory's name: a shard's suffix -shard-<i>-of-<n> removed."""
+    return re.sub(r"-shard-[0-9]+-of-[0-9]+$", "", str(run_name))

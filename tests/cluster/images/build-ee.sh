@@ -6,7 +6,7 @@
 # Output: ${KUBEDEBUG_TESTBED_CACHE:-$HOME/.cache/kubedebug-testbed}/images/ee.tar, ref kubedebug.local/ee:1.
 # Two layers, so a change of the collection rebuilds seconds, not minutes:
 #   1. dependencies (cached as ee-deps.tar, keyed by this script and the pins below): the Debian minbase rootfs that
-#      build.sh makes for the other images, python3, and a venv at /opt/ee with ansible-core and the kubernetes client
+#      build.sh makes for the other images, python3, and a venv at /opt/ee with ansible-core, the kubernetes client, minio
 #      - the same Python packages meta/execution-environment.yml declares (requirements.txt);
 #   2. the collection, installed from the tarball into /usr/share/ansible/collections.
 # Separate from build.sh on purpose: build.sh's recipe hash covers itself and ./refs, so adding an image there would
@@ -20,9 +20,11 @@ OUT=$CACHE/images
 ARCH=$(dpkg --print-architecture)
 REF=kubedebug.local/ee:1
 BASE_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
-# The controller's pins (tests/requirements-dev.txt): ansible-core, and the collection's one requirement.
+# The controller's pins (tests/requirements-dev.txt): ansible-core, and the collection's requirements (requirements.txt:
+# kubernetes, and minio for the diagnostics role's S3 sink).
 ANSIBLE_CORE=$(awk -F'==' '/^ansible-core==/ { print $2 }' "$REPO/tests/requirements-dev.txt")
 KUBERNETES=$(awk -F'==' '/^kubernetes==/ { print $2 }' "$REPO/tests/requirements-dev.txt")
+MINIO=$(awk -F'==' '/^minio==/ { print $2 }' "$REPO/tests/requirements-dev.txt")
 
 log() { printf '[images] %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -31,7 +33,7 @@ die() { log "ERROR: $*"; exit 1; }
 TARBALL=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 [[ $(id -u) == 0 ]] || die "must run as root (chroot, mount)"
 for t in umoci jq tar sha256sum flock ansible-galaxy; do command -v "$t" >/dev/null || die "missing tool: $t"; done
-[[ -n $ANSIBLE_CORE && -n $KUBERNETES ]] || die "no ansible-core/kubernetes pins in tests/requirements-dev.txt"
+[[ -n $ANSIBLE_CORE && -n $KUBERNETES && -n $MINIO ]] || die "no ansible-core/kubernetes/minio pins in tests/requirements-dev.txt"
 PIP=${PIP:-$(command -v pip3 || command -v pip)} || die "pip (the host's) is needed to download the wheels"
 
 # The base rootfs of the other images (debootstrap minbase), made or found up to date by build.sh.
@@ -60,7 +62,7 @@ mkdir -p "$W"
 
 # ---- layer 1: Debian, python3, /opt/ee venv with ansible-core and kubernetes (cached) ------------------------
 DEPS=$OUT/ee-deps.tar
-deps_hash() { { sha256sum "$HERE/build-ee.sh" | cut -d' ' -f1; cat "$BASE_TAR.recipe"; echo "$ANSIBLE_CORE $KUBERNETES"; } | sha256sum | cut -d' ' -f1; }
+deps_hash() { { sha256sum "$HERE/build-ee.sh" | cut -d' ' -f1; cat "$BASE_TAR.recipe"; echo "$ANSIBLE_CORE $KUBERNETES $MINIO"; } | sha256sum | cut -d' ' -f1; }
 if [[ -f $DEPS && -f $DEPS.recipe && $(cat "$DEPS.recipe") == "$(deps_hash)" ]]; then
 	log "ee: dependency layer up to date ($DEPS)"
 else
@@ -87,10 +89,10 @@ else
 		mkdir -p "$OUT/ee-wheels" "$root/wheels"
 		"$PIP" download -q --disable-pip-version-check --only-binary=:all: --python-version "$(in_root python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])')" \
 			--platform "manylinux2014_$(uname -m)" --platform "manylinux_2_28_$(uname -m)" --platform linux_"$(uname -m)" \
-			-d "$OUT/ee-wheels" "ansible-core==$ANSIBLE_CORE" "kubernetes==$KUBERNETES"
+			-d "$OUT/ee-wheels" "ansible-core==$ANSIBLE_CORE" "kubernetes==$KUBERNETES" "minio==$MINIO"
 		mount --bind "$OUT/ee-wheels" "$root/wheels"; MOUNTS+=("$root/wheels")
 		in_root /opt/ee/bin/pip install -q --no-cache-dir --disable-pip-version-check --no-index --find-links /wheels \
-			"ansible-core==$ANSIBLE_CORE" "kubernetes==$KUBERNETES"
+			"ansible-core==$ANSIBLE_CORE" "kubernetes==$KUBERNETES" "minio==$MINIO"
 	} >"$W/deps.log" 2>&1 || { tail -n 30 "$W/deps.log" >&2; die "the dependency layer failed (log above)"; }
 	for ((i = ${#MOUNTS[@]} - 1; i >= 0; i--)); do umount "${MOUNTS[i]}"; done
 	MOUNTS=()

@@ -1,4 +1,4 @@
-"""Command line: python3 -m testbed {build,up,down,status,gate,restart-kubelet,kubectl,env,matrix} ..."""
+"""Command line: python3 -m testbed {build,up,down,status,gate,restart-kubelet,kubectl,env,s3,matrix} ..."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import os
 import sys
 from typing import Iterator
 
-from . import build, cluster, ha, kubelet, matrix_cli, multinode, scale, teardown
+from . import build, cluster, ha, kubelet, matrix_cli, multinode, s3, scale, teardown
 from .eras import ERAS, era
 
 ALL = [*ERAS, *multinode.MODES]  # the eras, and the multi-node mode of the legacy one
@@ -40,6 +40,9 @@ def main(argv: list[str]) -> int:
     kubectl = sub.add_parser("kubectl", help="run the era's own kubectl")
     kubectl.add_argument("era", choices=ALL)
     kubectl.add_argument("args", nargs=argparse.REMAINDER)
+    s3_parser = sub.add_parser("s3", help="the S3-compatible server (versitygw) beside an era: up prints its endpoint")
+    s3_parser.add_argument("action", choices=("up", "down", "env"))
+    s3_parser.add_argument("era", choices=list(ERAS))
     matrix_cli.add_parser(sub)
     options = parser.parse_args(argv)
 
@@ -49,7 +52,7 @@ def main(argv: list[str]) -> int:
         chosen_eras = [era(name) for name in (ERAS if "all" in options.eras else options.eras)]
         build.prepare(chosen_eras)
         if any(e.simulated for e in chosen_eras):
-            for tool in build.TOOLS:
+            for tool in ("kwok", "etcd"):
                 build.ensure_tool(tool)
     elif options.command == "up" and options.era in multinode.MODES:
         with _stdout_to_stderr():
@@ -99,6 +102,16 @@ def main(argv: list[str]) -> int:
     elif options.command == "env":
         chosen = multinode.MODES.get(options.era) or era(options.era)
         print(f"export KUBECONFIG={chosen.kubeconfig}\nexport PATH={chosen.bin_dir}:$PATH")
+    elif options.command == "s3":
+        chosen = era(options.era)
+        if options.action == "up":
+            with _stdout_to_stderr():
+                url = s3.up(chosen)
+            print(url)
+        elif options.action == "down":
+            s3.down(chosen)
+        else:
+            print(s3.env(chosen))
     elif options.command == "kubectl":
         chosen = multinode.MODES.get(options.era) or era(options.era)
         os.execv(str(chosen.bin_dir / "kubectl"), ["kubectl", f"--kubeconfig={chosen.kubeconfig}", *options.args])

@@ -85,6 +85,8 @@ TOOLS = {
     "kwok": ("sigs.k8s.io/kwok/cmd/kwok", "v0.8.0"),
     # etcd 3.6 answers watch progress requests, which kwok's watch-lists need (Debian's 3.4 does not).
     "etcd": ("go.etcd.io/etcd/server/v3", "v3.6.16"),
+    # versitygw: the S3-compatible server the diagnostics role's S3 sink is tested against (testbed/s3.py).
+    "versitygw": ("github.com/versity/versitygw/cmd/versitygw", "v1.8.0"),
 }
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from . import containerd, kubelet, processes
 from .eras import Era
 
-HOST_PROCESSES = ("kwok", "kube-scheduler", "kube-controller-manager", "kube-apiserver", "etcd")
+HOST_PROCESSES = ("versitygw", "kwok", "kube-scheduler", "kube-controller-manager", "kube-apiserver", "etcd")
 
 
 def mounts_under(prefixes: list[Path]) -> list[str]:

@@ -20,8 +20,10 @@ GENERATOR = "kubedebug.ephemeral.diagnostics"
 
 
 def diagnose(cluster, tmp_path: Path, targets: list[dict], run_id: str | None = None, connection: dict | None = None,
+             env: dict[str, str] | None = None, options: tuple[str, ...] = (),
              **overrides) -> tuple[subprocess.CompletedProcess, Path]:
-    """Run the playbook exactly as users do (-e @vars.yml); returns the process and the artifacts directory."""
+    """Run the playbook exactly as users do (-e @vars.yml); returns the process and the artifacts directory.
+    ``env`` adds to ansible-playbook's environment, ``options`` to its command line (--check)."""
     artifacts = tmp_path / "artifacts"
     variables = {
         "diagnostics_artifacts_dir": str(artifacts),
@@ -39,9 +41,9 @@ def diagnose(cluster, tmp_path: Path, targets: list[dict], run_id: str | None = 
     vars_file = tmp_path / f"vars-{uuid.uuid4().hex[:6]}.yml"
     vars_file.write_text(yaml.safe_dump(variables))
     argv = [str(Path(sys.executable).parent / "ansible-playbook"), "-i", "localhost,",
-            "-e", f"ansible_python_interpreter={sys.executable}", "kubedebug.ephemeral.diagnose", "-e", f"@{vars_file}"]
+            "-e", f"ansible_python_interpreter={sys.executable}", "kubedebug.ephemeral.diagnose", "-e", f"@{vars_file}", *options]
     started = time.monotonic()
-    proc = subprocess.run(argv, capture_output=True, text=True, env=environment(), timeout=300, cwd=tmp_path, check=False)
+    proc = subprocess.run(argv, capture_output=True, text=True, env=environment(env), timeout=300, cwd=tmp_path, check=False)
     proc.elapsed = time.monotonic() - started  # type: ignore[attr-defined]
     print(f"diagnose {run_id}: {proc.elapsed:.1f} s")  # noqa: T201  (shown with -s; durations for the report)
     return proc, artifacts

@@ -55,3 +55,18 @@ def test_never_touches_what_the_role_did_not_make() -> None:
 def test_bad_keep_is_an_error() -> None:
     with pytest.raises(DiagnosticsError, match="diagnostics_keep_runs"):
         runs_to_remove(RUNS, ROOT, "many", "r4")
+
+
+SHARDED = [ours("a-shard-0-of-2", "2026-11-20T00:00:00Z"), ours("a-shard-1-of-2", "2026-11-20T00:01:00Z"),
+           ours("b-shard-0-of-2", "2026-11-21T00:00:00Z"), ours("b-shard-1-of-2", "2026-11-21T00:00:30Z"),
+           ours("c", "2026-11-22T00:00:00Z")]
+
+
+def test_the_shards_of_one_run_count_as_one_run_and_go_together() -> None:
+    assert runs_to_remove(SHARDED, ROOT, 2, "c") == [f"{ROOT}/a-shard-0-of-2", f"{ROOT}/a-shard-1-of-2"]
+
+
+def test_a_shard_never_removes_a_sibling_of_its_own_run() -> None:
+    # Shard 1 of run a, keeping one run: its sibling shard 0 stays although it is older than runs b and c.
+    assert runs_to_remove(SHARDED, ROOT, 1, "a-shard-1-of-2") == [
+        f"{ROOT}/b-shard-0-of-2", f"{ROOT}/b-shard-1-of-2", f"{ROOT}/c"]
