@@ -85,7 +85,7 @@ test-become:
 # containerd with kube-apiserver and kube-scheduler as static pods, as the legacy era. On each: the preflight, the
 # feature_gates role on (again: changed=0), an ephemeral container run to termination with its logs, the info module,
 # the role off (again: changed=0). Marked kubelet_eras, not in `make test`: a cold build of the two releases takes
-# about an hour of 2 cores (tests/cluster/README.md), a warm run about 6 min.
+# 6-13 min each here (tests/cluster/README.md), a warm run 15 min on a busy machine.
 test-kubelet-eras:
 	hack/integration.sh tests/integration/test_kubelet_eras.py -m kubelet_eras
 
