@@ -31,8 +31,9 @@ def _ldflags(era: Era) -> str:
     major, minor = era.version[1:].split(".")[:2]
     packages = ["k8s.io/component-base/version", "k8s.io/client-go/pkg/version"]
     if era.minor < 17:
-        # 1.16's /version is still served from its own copy (component-base took it over in 1.17).
-        packages.append("k8s.io/kubernetes/pkg/version")
+        # 1.16's /version is still served from its own copy (component-base took it over in 1.17), and its
+        # kubectl's client version from a third (else `kubectl version` says v0.0.0-master).
+        packages += ["k8s.io/kubernetes/pkg/version", "k8s.io/kubectl/pkg/version"]
     for package in packages:
         flags += (f" -X {package}.gitVersion={era.version} -X {package}.gitMajor={major}"
                   f" -X {package}.gitMinor={minor} -X {package}.gitTreeState=clean")
