@@ -26,7 +26,7 @@ checks: sanity lint build unit
 # <<< checks tooling <<<
 
 # >>> test bed and the whole suite >>>
-.PHONY: cluster-up cluster-down integration test test-multinode test-incident test-matrix test-become demo cold-check
+.PHONY: cluster-up cluster-down integration test test-multinode test-incident test-matrix test-become test-kubelet-eras demo cold-check
 ERA ?= current
 
 # Start one era of the local test bed (ERA=current|legacy); prints the kubeconfig path.
@@ -87,6 +87,14 @@ test-matrix:
 # /etc/sudoers.d/kdoperator).
 test-become:
 	hack/integration.sh tests/integration/test_feature_gates_become.py -m become
+
+# Old kubelets for real: the single-node eras legacy-1.16 (v1.16.15) and legacy-1.19 (v1.19.16), each a kubelet and
+# containerd with kube-apiserver and kube-scheduler as static pods, as the legacy era. On each: the preflight, the
+# feature_gates role on (again: changed=0), an ephemeral container run to termination with its logs, the info module,
+# the role off (again: changed=0). Marked kubelet_eras, not in `make test`: a cold build of the two releases takes
+# 6-13 min each here (tests/cluster/README.md), a warm run 15 min on a busy machine.
+test-kubelet-eras:
+	hack/integration.sh tests/integration/test_kubelet_eras.py -m kubelet_eras
 
 # A fresh machine rehearsed: `make demo` and `make test` from a fresh clone with every cache empty,
 # each timed (COLD_CHECK_STEPS="demo test" by default). Run it after changing the test bed, hack/ or

@@ -57,6 +57,13 @@ def legacy_cluster(request: pytest.FixtureRequest) -> clusters.Cluster:
 
 
 @pytest.fixture(scope="module")
+def kubelet_era(request: pytest.FixtureRequest) -> clusters.Cluster:
+    """A kubelet era (legacy-1.16, legacy-1.19: parametrise indirectly with its name), started once per test module
+    that uses it and stopped afterwards unless KUBEDEBUG_TESTBED_KEEP=1."""
+    return _session_cluster(request, request.param)
+
+
+@pytest.fixture(scope="module")
 def legacy_ha(request: pytest.FixtureRequest) -> clusters.Cluster:
     """The multi-node legacy cluster (3 control planes behind haproxy, 2 workers), gate off as started. Stopped after
     each module that uses it (a start takes about 30 s): left running, its 5 kubelets and 3 apiservers would take CPU

@@ -32,6 +32,7 @@ def _inventory(directory: Path, era, backups: Path) -> Path:
     host = {key: value for key, value in play_vars.items() if not key.startswith("__")}
     rendered = json.loads(json.dumps(host).replace("{{ __legacy_state }}", str(era.state_dir))
                           .replace("{{ __legacy_bin }}", str(era.bin_dir))
+                          .replace("{{ __legacy_era }}", era.name).replace("{{ __legacy_ports }}", str(era.port_prefix))
                           .replace("{{ playbook_dir }}/../../cluster", str(REPO / "tests" / "cluster")))
     rendered.update(ansible_connection="local", ansible_python_interpreter=str(become.VENV / "bin" / "python"),
                     feature_gates_backup_dir=str(backups))

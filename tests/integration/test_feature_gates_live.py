@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import ssl
 import time
 import urllib.request
@@ -23,9 +22,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from support import clusters
-from support.ansible import run_module, run_playbook
+from support import clusters, feature_gates
+from support.ansible import run_module
 from support.ephemeral import delete_namespace
+from support.feature_gates import discovery, feature_gate_flags, kubelet_effective_gates, ok
 from support.pods import IMAGES, create_and_wait, tools_pod
 from testbed import kubelet as testbed_kubelet  # importable once support.clusters has set the path
 from testbed import processes as testbed_processes
@@ -33,15 +33,12 @@ from testbed import processes as testbed_processes
 pytestmark = pytest.mark.legacy
 
 ERA = clusters.testbed_eras.era("legacy")
-PLAYBOOK = Path(__file__).resolve().parent / "playbooks" / "feature_gates_legacy.yml"
 APISERVER = ERA.manifests_dir / "kube-apiserver.yaml"
 SCHEDULER = ERA.manifests_dir / "kube-scheduler.yaml"
 KUBELET_CONFIG = ERA.kubelet_config
 FILES = (APISERVER, SCHEDULER, KUBELET_CONFIG)
 SUBRESOURCE = "pods/ephemeralcontainers"
 READYZ = f"https://127.0.0.1:{ERA.apiserver_port}/readyz"
-RECAP = re.compile(r"^localhost\s*:\s*ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)\s+skipped=(\d+)"
-                   r"\s+rescued=(\d+)\s+ignored=(\d+)", re.M)
 BAD_GATE = "KubedebugNoSuchGate"
 POD_LOGS = Path("/var/log/pods")  # the 1.21 kubelet's fixed pod log directory
 # Durations of the role runs, written to tests/output/ at the end of the module (gitignored).
@@ -53,26 +50,8 @@ DURATIONS_FILE = Path(__file__).resolve().parents[1] / "output" / "feature_gates
 
 def run_role(backup_dir: Path, label: str, check: bool = False, diff: bool = False, **extra: object) -> tuple:
     """Run the playbook; returns (CompletedProcess, recap dict) and records the run time under ``label``."""
-    # The era's own paths: the play's defaults are the test bed's default roots, which KUBEDEBUG_TESTBED_STATE and
-    # KUBEDEBUG_TESTBED_CACHE move (make cold-check runs everything under a fresh root).
-    extra_vars = {"__legacy_state": str(ERA.state_dir), "__legacy_bin": str(ERA.bin_dir),
-                  "feature_gates_backup_dir": str(backup_dir), **extra}
-    started = time.monotonic()
-    proc = run_playbook(PLAYBOOK, extra_vars=extra_vars, check=check, diff=diff, timeout=480)
-    DURATIONS[label] = round(time.monotonic() - started, 1)
-    found = RECAP.search(proc.stdout)
-    assert found, f"no PLAY RECAP (rc={proc.returncode}):\n{proc.stdout[-4000:]}\n{proc.stderr[-2000:]}"
-    recap = dict(zip(("ok", "changed", "unreachable", "failed", "skipped", "rescued", "ignored"),
-                     map(int, found.groups())))
+    proc, recap, DURATIONS[label] = feature_gates.run_role(ERA, backup_dir, check=check, diff=diff, **extra)
     return proc, recap
-
-
-def ok(proc) -> str:
-    return f"rc={proc.returncode}\n{proc.stdout[-5000:]}\n{proc.stderr[-2000:]}"
-
-
-def discovery(cluster: clusters.Cluster) -> list[str]:
-    return [r["name"] for r in json.loads(cluster.kubectl("get", "--raw", "/api/v1").stdout)["resources"]]
 
 
 def readyz() -> int:
@@ -84,11 +63,6 @@ def readyz() -> int:
             return answer.status
     except OSError:
         return 0
-
-
-def kubelet_effective_gates(cluster: clusters.Cluster) -> dict:
-    raw = cluster.kubectl("get", "--raw", f"/api/v1/nodes/{ERA.node_name}/proxy/configz").stdout
-    return json.loads(raw)["kubeletconfig"].get("featureGates") or {}
 
 
 def snapshot() -> dict[Path, bytes]:
@@ -120,11 +94,6 @@ def who_changed() -> str:
 def assert_files(expected: dict[Path, bytes], what: str) -> None:
     changed = [str(path) for path, content in expected.items() if path.read_bytes() != content]
     assert not changed, f"{what}: {changed} differ.{who_changed()}"
-
-
-def feature_gate_flags(manifest: bytes) -> list[str]:
-    command = yaml.safe_load(manifest)["spec"]["containers"][0]["command"]
-    return [arg for arg in command if arg == "--feature-gates" or arg.startswith("--feature-gates=")]
 
 
 def mirror_pod(cluster: clusters.Cluster, component: str) -> dict:

@@ -18,7 +18,7 @@ def _ports(era: eras.Era) -> set[int]:
 
 
 def test_every_minor_listens_on_its_own_ports_below_the_ephemeral_range():
-    taken = set().union(*(_ports(e) for e in eras.ERAS.values())) | {19379, 19443}  # legacy-ha's host listeners
+    taken = set().union(*(_ports(e) for e in eras.ALL_ERAS.values())) | {19379, 19443}  # legacy-ha's host listeners
     for minor in matrix.VERSIONS:
         ports = _ports(matrix.era(minor))
         assert not ports & taken, f"1.{minor}: {sorted(ports & taken)} already taken"

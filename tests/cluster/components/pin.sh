@@ -3,6 +3,7 @@
 # staging module (k8s.io/api, ...) replaced by its published v0.X.Y twin, because
 # k8s.io/kubernetes's own go.mod points them at ./staging, which a proxy download lacks.
 # Usage: pin.sh v1.37.2 DIR [apiserver]   (once per era; go.mod, go.sum and tools.go are committed)
+# Without "apiserver" all five commands are named (an era that runs a node), plus openapi-gen before 1.26.
 # With "apiserver" only kube-apiserver is named (the version matrix's eras run nothing else), plus
 # openapi-gen before 1.26, whose modules lack pkg/generated/openapi (see testbed/openapi.py).
 set -euo pipefail
@@ -72,5 +73,10 @@ if [[ $only == apiserver ]]; then
   } > "$dir/tools.go"
 else
   cp tools.go.in "$dir/tools.go"
+  minor=${version#v1.}; minor=${minor%%.*}
+  if (( minor < 26 )); then
+    # These releases do not ship pkg/generated/openapi in their module (see testbed/openapi.py).
+    sed -i 's|^)$|\t// Generates pkg/generated/openapi, which this release does not ship in its module.\n\t_ "k8s.io/kube-openapi/cmd/openapi-gen"\n)|' "$dir/tools.go"
+  fi
 fi
 (cd "$dir" && go mod tidy)

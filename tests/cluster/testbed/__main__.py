@@ -9,16 +9,17 @@ import sys
 from typing import Iterator
 
 from . import build, cluster, ha, kubelet, matrix_cli, multinode, s3, scale, teardown
-from .eras import ERAS, era
+from .eras import ALL_ERAS, ERAS, era
 
-ALL = [*ERAS, *multinode.MODES]  # the eras, and the multi-node mode of the legacy one
+ALL = [*ALL_ERAS, *multinode.MODES]  # the eras (the kubelet eras too), and the multi-node mode of the legacy one
 
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="testbed", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    build_parser = sub.add_parser("build", help="build eras' Kubernetes binaries and the images, side by side")
-    build_parser.add_argument("eras", choices=[*ERAS, "all"], nargs="+")
+    build_parser = sub.add_parser("build", help="build eras' Kubernetes binaries and the images, side by side "
+                                                "(all: not the kubelet eras, legacy-1.16 and legacy-1.19)")
+    build_parser.add_argument("eras", choices=[*ALL_ERAS, "all"], nargs="+")
     up = sub.add_parser("up", help="start an era (or legacy-ha: 3 control planes, 2 workers) and print its kubeconfig path")
     up.add_argument("era", choices=ALL)
     up.add_argument("--gate", choices=("on", "off"), default="off", help="legacy: EphemeralContainers gate")
@@ -77,13 +78,13 @@ def main(argv: list[str]) -> int:
             if name in multinode.MODES:
                 forced, left = ha.down(), ha.leftovers()
             else:
-                forced, left = teardown.down(ERAS[name]), teardown.leftovers(ERAS[name])
+                forced, left = teardown.down(ALL_ERAS[name]), teardown.leftovers(ALL_ERAS[name])
             print(f"{name}: down" + (f" ({'; '.join(forced)})" if forced else ""), file=sys.stderr)
             if left:
                 print(f"{name}: LEFT BEHIND: {', '.join(left)}", file=sys.stderr)
                 return 1
     elif options.command == "status":
-        for name, chosen in ERAS.items():
+        for name, chosen in ALL_ERAS.items():
             state = "up" if cluster.running(chosen) else "down"
             print(f"{name}\t{chosen.version}\t{state}\t{chosen.kubeconfig if state == 'up' else ''}")
         for name, mode in multinode.MODES.items():

@@ -31,8 +31,9 @@ def _ldflags(era: Era) -> str:
     major, minor = era.version[1:].split(".")[:2]
     packages = ["k8s.io/component-base/version", "k8s.io/client-go/pkg/version"]
     if era.minor < 17:
-        # 1.16's /version is still served from its own copy (component-base took it over in 1.17).
-        packages.append("k8s.io/kubernetes/pkg/version")
+        # 1.16's /version is still served from its own copy (component-base took it over in 1.17), and its
+        # kubectl's client version from a third (else `kubectl version` says v0.0.0-master).
+        packages += ["k8s.io/kubernetes/pkg/version", "k8s.io/kubectl/pkg/version"]
     for package in packages:
         flags += (f" -X {package}.gitVersion={era.version} -X {package}.gitMajor={major}"
                   f" -X {package}.gitMinor={minor} -X {package}.gitTreeState=clean")
@@ -42,11 +43,20 @@ def _ldflags(era: Era) -> str:
     return flags
 
 
+def _cgo_commands(era: Era) -> tuple[str, ...]:
+    """Commands a static era still builds with cgo: 1.16's kubelet, whose cadvisor (v0.34) imports a gonvml with no
+    cgo-free file; the release built its kubelet with cgo too (hack/lib/golang.sh: KUBE_STATIC_LIBRARIES lacks it).
+    It runs on the host, not in an image, so its libc is there."""
+    return ("kubelet",) if era.static_control_plane and era.minor < 17 else ()
+
+
 def _stamp(era: Era) -> str:
     digest = hashlib.sha256()
     for name in ("go.mod", "go.sum"):
         digest.update((era.module_dir / name).read_bytes())
     digest.update(_ldflags(era).encode() + _build_env(era).get("CGO_ENABLED", "").encode())
+    if _cgo_commands(era):  # only then: every other era's stamp (and so its cached build) stays as it was
+        digest.update(("cgo:" + ",".join(_cgo_commands(era))).encode())
     return digest.hexdigest()
 
 
@@ -69,9 +79,13 @@ def ensure_binaries(era: Era, components: tuple[str, ...] = COMPONENTS, env: dic
     build_env = {**_build_env(era), **(env or {})}
     modfile = openapi.modfile(era, build_env, components if components != COMPONENTS else None)
     with_openapi = [f"-modfile={modfile}"] if modfile else []
-    subprocess.run(["go", "build", "-trimpath", f"-ldflags={_ldflags(era)}", *with_openapi, "-o", f"{era.bin_dir}/",
-                    *(f"k8s.io/kubernetes/cmd/{c}" for c in components)],
-                   cwd=era.module_dir, env=build_env, check=True)
+    with_cgo = [c for c in components if c in _cgo_commands(era)]
+    for group, group_env in (([c for c in components if c not in with_cgo], build_env),
+                             (with_cgo, {**build_env, "CGO_ENABLED": "1"})):
+        if group:
+            subprocess.run(["go", "build", "-trimpath", f"-ldflags={_ldflags(era)}", *with_openapi, "-o",
+                            f"{era.bin_dir}/", *(f"k8s.io/kubernetes/cmd/{c}" for c in group)],
+                           cwd=era.module_dir, env=group_env, check=True)
     (era.bin_dir / ".stamp").write_text(_stamp(era))
     seconds = time.monotonic() - started
     print(f"built Kubernetes {era.version} in {seconds:.0f} s", file=sys.stderr, flush=True)

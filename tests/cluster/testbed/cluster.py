@@ -5,8 +5,8 @@ from __future__ import annotations
 import subprocess
 import time
 
-from . import api, build, containerd, control_plane, kubelet, pki, processes, scale, static_pods
-from .eras import CLUSTER_DIR, Era
+from . import api, build, containerd, control_plane, kubelet, namespaces, pki, processes, scale, static_pods
+from .eras import CLUSTER_DIR, Era, KubeletEra
 
 
 def _write_kubeconfigs(era: Era, pki_dir) -> None:
@@ -21,7 +21,7 @@ def _static_images(era: Era) -> dict[str, tuple[str, object]]:
 
 
 def write_control_plane(era: Era, gate: bool) -> None:
-    """The legacy era's manifests and kubelet config, the gate set only when ``gate`` is on.
+    """A static era's manifests and kubelet config (legacy, legacy-1.16, ...), the gate set only when ``gate`` is on.
 
     Off means no flag at all, as on a stock 1.16-1.22 cluster where the default is off.
     """
@@ -46,6 +46,8 @@ def up(era: Era, gate: bool = False, settings: "scale.Settings | None" = None) -
         return 0.0
     pki_dir = pki.ensure_pki(era)
     _write_kubeconfigs(era, pki_dir)
+    if isinstance(era, KubeletEra):
+        namespaces.start_own_logs(era)
     containerd.start(era)
     extra = list(_static_images(era).values()) if era.static_control_plane else []
     containerd.import_images(era, extra)

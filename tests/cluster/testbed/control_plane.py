@@ -86,6 +86,10 @@ def apiserver_args(era: Era, pki: Path, gate: bool | None) -> list[str]:
         "--audit-log-maxsize=100",
         "--profiling=false",
     ]
+    if era.minor < 20:
+        # Before 1.20 it also serves unauthenticated HTTP on 127.0.0.1:8080 unless told not to; kubeadm of those
+        # releases said --insecure-port=0 (and two such apiservers would fight for the port).
+        args.append("--insecure-port=0")
     if gate is not None:
         args.append(f"--feature-gates=EphemeralContainers={'true' if gate else 'false'}")
     return args
@@ -116,6 +120,9 @@ def scheduler_args(era: Era) -> list[str]:
         "--bind-address=127.0.0.1",
         f"--secure-port={era.scheduler_port}",
         "--leader-elect=false",
+        # Before 1.20 it also serves plain HTTP on 0.0.0.0:10251 unless told not to, as kubeadm of those releases
+        # did; beside legacy's scheduler (which holds that port) it would exit.
+        *(["--port=0"] if era.minor < 20 else []),
     ]
 
 

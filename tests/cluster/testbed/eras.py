@@ -134,16 +134,51 @@ class Era:
         return self.simulated or os.environ.get("KUBEDEBUG_TESTBED_AUDIT_READS") == "1"
 
 
+@dataclasses.dataclass(frozen=True)
+class KubeletEra(Era):
+    """A single-node era of an old release in the legacy era's shape, started on demand only.
+
+    Its containerd and kubelet run in a mount namespace of their own (host network), where /var/log/pods and
+    /var/log/containers are the era's: kubelets before 1.29 cannot move that directory, and every kubelet deletes
+    the pod log directories of pods it does not know, so beside legacy's kubelet they would delete each other's logs.
+    """
+
+    @property
+    def holder_name(self) -> str:
+        """The command name of the process holding the namespace, so that teardown finds it by name."""
+        return f"kubedebug-testbed-{self.name}"
+
+    @property
+    def pod_log_dirs(self) -> dict[str, Path]:
+        return {"/var/log/pods": self.state_dir / "var" / "log" / "pods",
+                "/var/log/containers": self.state_dir / "var" / "log" / "containers"}
+
+    def enter(self) -> list[str]:
+        from . import processes  # pylint: disable=import-outside-toplevel  # processes imports this module
+
+        holder = processes.pid_of(self, "holder")
+        if holder is None:
+            raise RuntimeError(f"{self.name} has no mount namespace (its holder process is gone)")
+        return ["nsenter", f"--mount=/proc/{holder}/ns/mnt", "--"]
+
+
 ERAS = {
     "current": Era("current", "v1.37.2", 16, "10.244.16.0/24", "kdcurrent0", static_control_plane=False),
     "legacy": Era("legacy", "v1.21.14", 17, "10.244.17.0/24", "kdlegacy0", static_control_plane=True),
     # Pod IPs are handed out by kwok, from loopback: nothing may route anywhere but this machine.
     "scale": Era("scale", "v1.37.2", 18, "127.100.0.0/16", "", static_control_plane=False, simulated=True),
 }
+# Old kubelets (make test-kubelet-eras): never built by `testbed.sh build all` nor started by make test, since a cold
+# build takes 15-30 minutes each; `testbed.sh up legacy-1.16` builds and starts one, `down all` stops them too.
+KUBELET_ERAS = {
+    "legacy-1.16": KubeletEra("legacy-1.16", "v1.16.15", 14, "10.244.14.0/24", "kdlegacy116", static_control_plane=True),
+    "legacy-1.19": KubeletEra("legacy-1.19", "v1.19.16", 15, "10.244.15.0/24", "kdlegacy119", static_control_plane=True),
+}
+ALL_ERAS = {**ERAS, **KUBELET_ERAS}
 
 
 def era(name: str) -> Era:
     try:
-        return ERAS[name]
+        return ALL_ERAS[name]
     except KeyError:
-        raise SystemExit(f"unknown era {name!r}: choose one of {', '.join(ERAS)}") from None
+        raise SystemExit(f"unknown era {name!r}: choose one of {', '.join(ALL_ERAS)}") from None

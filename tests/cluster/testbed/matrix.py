@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from . import api, build, control_plane, pki, processes, teardown
-from .eras import CACHE_ROOT, ERAS, Era
+from .eras import ALL_ERAS, CACHE_ROOT, Era
 
 # The newest patch of each minor on the Go module proxy (checked 2026-12-07: one patch more answers 403).
 # 1.18.20's staging modules (k8s.io/api v0.18.20, ...) were never published, so no module build of it exists.
@@ -30,7 +30,7 @@ TIMES = CACHE_ROOT / "matrix" / "build-times.tsv"  # version, seconds, toolchain
 
 
 def port_prefix(minor: int) -> int:
-    """20 for 1.16 ... 32 for 1.28: clear of the other eras (10, 16-19) and below Linux's ephemeral ports
+    """20 for 1.16 ... 32 for 1.28: clear of the other eras (10, 14-19) and below Linux's ephemeral ports
     (32768 and up), so no client's outgoing connection can hold a listener's port."""
     return minor + 4
 
@@ -42,8 +42,9 @@ def era(minor: int) -> Era:
 
 
 def _shared_era(matrix_era: Era) -> Era | None:
-    """The test bed's full era of the same release (1.21: legacy), whose binaries the matrix reuses as built."""
-    return next((e for e in ERAS.values() if e.version == matrix_era.version), None)
+    """The test bed's full era of the same release (1.21: legacy; 1.16 and 1.19: the kubelet eras), whose binaries
+    the matrix reuses as built."""
+    return next((e for e in ALL_ERAS.values() if e.version == matrix_era.version), None)
 
 
 def built(minor: int) -> bool:

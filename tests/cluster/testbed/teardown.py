@@ -6,8 +6,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from . import containerd, kubelet, processes
-from .eras import Era
+from . import containerd, kubelet, namespaces, processes
+from .eras import Era, KubeletEra
 
 HOST_PROCESSES = ("versitygw", "kwok", "kube-scheduler", "kube-controller-manager", "kube-apiserver", "etcd")
 
@@ -31,6 +31,8 @@ def down(era: Era) -> list[str]:
     for name in HOST_PROCESSES:
         processes.stop(era, name)
     processes.stop(era, "containerd")
+    if isinstance(era, KubeletEra):
+        namespaces.stop_holder(era)  # its mounts (pod log dirs, the pods' netns and rootfs) go with it
     dirs = [era.run_dir, era.state_dir, era.containerd_root]
     leftovers = processes.pids_rooted_under(dirs)
     if leftovers:
@@ -66,4 +68,6 @@ def leftovers(era: Era) -> list[str]:
     if era.bridge and Path(f"/sys/class/net/{era.bridge}").exists():
         found.append(f"network device {era.bridge}")
     found += [f"cgroup {d}" for d in kubelet.cgroup_dirs(era) if d.exists()]
+    if isinstance(era, KubeletEra):
+        found += [f"namespace holder {pid}" for pid in namespaces.holders(era)]
     return found
