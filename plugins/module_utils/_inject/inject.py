@@ -39,7 +39,7 @@ from ansible_collections.kubedebug.ephemeral.plugins.module_utils._inject.plan i
     SKIP,
     plan_pod,
 )
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._inject.result import diff_for, result_for
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._inject.result import diff_for, full_results, result_for
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._spec.compare import spec_differences
 
 
@@ -213,7 +213,8 @@ class Injector:
         failure = self.wait(plans, selection, selected.resource_version)
         if self.params.get("fail_on_nonzero_exit") and not failure:
             failure = _nonzero_exits(plans)
-        results = [result_for(plan, read.text, read.truncated) for plan, read in zip(plans, self.all_logs(plans))]
+        full = full_results(self.params.get("results_detail") or "auto", selection.single)
+        results = [result_for(plan, read.text, read.truncated, full) for plan, read in zip(plans, self.all_logs(plans))]
         for entry in results:
             entry["profile"] = self.params_of[entry["namespace"]].get("profile")
         errors = [p for p in plans if p.error]
