@@ -107,3 +107,9 @@ def test_an_unknown_detail_fails_before_any_request():
     result = run_module(main, server, dict(SELECTED, results_detail="wide"))
     assert result["failed"] and "results_detail" in result["msg"] and "auto, full, compact" in result["msg"]
     assert server.requests == []
+
+
+def test_timings_name_every_phase_in_seconds():
+    result = run_module(main, fleet("a", "b"), SELECTED)
+    assert list(result["timings"]) == ["list", "plan", "write", "wait", "logs"]
+    assert all(isinstance(seconds, float) and seconds >= 0 for seconds in result["timings"].values())
