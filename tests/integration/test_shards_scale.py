@@ -1,7 +1,7 @@
 """Shards at 1,000 pods on the scale bed: the size of a task's result (bytes of JSON, as Ansible registers it and AWX
 stores it) with compact entries and logs cut by default, with full entries, with logs cut short and left out, and
-one process against 4 shards run with forks: 4 over the shards inventory, each pod written exactly once. Marked shards_scale: `make test-shards-scale` runs it, not
-`make test` (about 5 minutes).
+one process against 4 shards run with forks: 4 over the shards inventory, each pod written exactly once. Marked
+shards_scale: `make test-shards-scale` runs it, not `make test` (about 5 minutes).
 
 The figures are printed (pytest -s) and written to tests/output/shards-figures.json for docs/diagnostics.md."""
 
