@@ -248,6 +248,21 @@ options:
         so a long log is not transferred whole.
     type: int
     default: 65536
+  results_detail:
+    description:
+      - How much each entry of RV(results) holds.
+      - V(full) - every key, RV(results[].spec) (the container as the server stored it) and RV(results[].annotation)
+        included.
+      - V(compact) - every key but RV(results[].spec) and RV(results[].annotation), and in RV(results[].status) no
+        C(container_id), C(image), C(image_id), C(ready) or C(restart_count); these are the same in every pod of a
+        fleet or never change. What a user acts on stays - the pod, the container's name,
+        V(changed)/V(created)/V(skipped), the state, reason, exit code and times, the logs (cut at
+        O(logs_limit_bytes)), the error and the warnings.
+      - V(auto) (the default) - V(full) when O(pod) names one pod, V(compact) when selectors choose the pods (also
+        when they match one pod), so that fleet results stay small in AWX and AAP, which keep every task's result.
+    type: str
+    choices: [auto, full, compact]
+    default: auto
   max_concurrency:
     description:
       - How many pods are written (and their logs read) at the same time, from 1 to 256.
@@ -482,6 +497,7 @@ EXAMPLES = r"""
     wait: true
     wait_for: terminated
     logs: true
+    # Selectors: compact entries by default (no spec, no annotation); results_detail: full returns them too.
   register: fleet
 
 - name: A heap dump only if it cannot get the pod restarted (skipped with the reason otherwise)
@@ -546,7 +562,9 @@ EXAMPLES = r"""
 
 RETURN = r"""
 results:
-  description: One entry per selected pod, sorted by namespace and pod name.
+  description:
+    - One entry per selected pod, sorted by namespace and pod name.
+    - Full or compact entries, see O(results_detail); by default compact when selectors choose the pods.
   returned: success, and on failure once pods were selected
   type: list
   elements: dict
@@ -620,6 +638,9 @@ results:
         - The ephemeral container as the server stored it (with defaults such as C(terminationMessagePath)), in the
           API's camelCase.
         - In check mode on Kubernetes 1.16 to 1.21, the spec that would be written. V(null) for skipped pods.
+        - Only in full entries (O(results_detail=full), or O(pod) with O(results_detail=auto)); a compact entry has
+          no such key.
+      returned: when the entries are full, see O(results_detail)
       type: dict
       sample:
         name: debugger-3f9a1c2b7e
@@ -660,19 +681,24 @@ results:
           type: str
         container_id:
           description: The runtime's container ID.
+          returned: in full entries, see O(results_detail)
           type: str
           sample: containerd://4f7d...
         image:
           description: The image the kubelet runs.
+          returned: in full entries, see O(results_detail)
           type: str
         image_id:
           description: The image's ID.
+          returned: in full entries, see O(results_detail)
           type: str
         ready:
           description: The C(ready) flag (ephemeral containers have no probes, so it is false).
+          returned: in full entries, see O(results_detail)
           type: bool
         restart_count:
           description: The restart count (ephemeral containers are never restarted).
+          returned: in full entries, see O(results_detail)
           type: int
     logs:
       description: The container's logs, when O(logs=true); V(null) otherwise or when they could not be read (a warning says why).
@@ -689,6 +715,8 @@ results:
       description:
         - The container's record from O(annotate=true) (keys C(run_id), C(user), C(host), C(time), C(field_manager),
           C(added_by_this_run)), as written by this task or found on the pod; V(null) when there is none.
+        - Only in full entries, like RV(results[].spec).
+      returned: when the entries are full, see O(results_detail)
       type: dict
       sample:
         run_id: "20261202"
@@ -735,6 +763,32 @@ shard:
       description: The pods the selectors (or O(pod)) matched before the shard kept its share.
       type: int
       sample: 1000
+timings:
+  description:
+    - Seconds (to the millisecond) each phase of the task took, to see where the time of a fleet run goes.
+  returned: success, and on failure once pods were selected
+  type: dict
+  contains:
+    list:
+      description: Discovery and the read of the selected pods (500 a page), which run side by side.
+      type: float
+      sample: 0.412
+    plan:
+      description: Checking every pod and planning its write (with the guards' reads and, with O(profile=auto), the dry runs).
+      type: float
+      sample: 0.088
+    write:
+      description: The writes (and the records of O(annotate)), O(max_concurrency) at a time.
+      type: float
+      sample: 8.75
+    wait:
+      description: With O(wait=true), the watch until every container reached O(wait_for); 0 otherwise.
+      type: float
+      sample: 30.25
+    logs:
+      description: With O(logs=true), reading every container's log, O(max_concurrency) at a time; 0 otherwise.
+      type: float
+      sample: 3.6
 auto_profile:
   description: With O(profile=auto), the choice made in each namespace.
   returned: success with O(profile=auto)
@@ -824,7 +878,8 @@ from ansible_collections.kubedebug.ephemeral.plugins.module_utils._spec.options 
 
 
 def inject(task: Task):
-    result, failure = Injector(task.api_client, task.server, task.params, task.check_mode, task.diff_mode).run(task.selection, task.selected)
+    result, failure = Injector(task.api_client, task.server, task.params, task.check_mode, task.diff_mode).run(
+        task.selection, task.selected, task.list_seconds)
     for entry in result["results"]:
         for warning in entry["warnings"]:
             task.warn(warning)

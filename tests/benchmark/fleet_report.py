@@ -11,9 +11,11 @@ import json
 import statistics
 from pathlib import Path
 
-SIDE_ORDER = ("kubectl_loop", "kubectl_xargs_p8", "module_c8", "module_c32", "module_c64", "module_rerun")
+SIDE_ORDER = ("kubectl_loop", "kubectl_xargs_p8", "module_c8", "module_c32", "module_c64", "module_rerun", "floor_c32")
 NAMES = {"kubectl_loop": "kubectl loop", "kubectl_xargs_p8": "kubectl xargs -P 8", "module_c8": "module c=8",
-         "module_c32": "module c=32", "module_c64": "module c=64", "module_rerun": "module re-run (c=32)"}
+         "module_c32": "module c=32", "module_c64": "module c=64", "module_rerun": "module re-run (c=32)",
+         "floor_c32": "minimal client c=32 (the floor)"}
+PHASES = ("list", "plan", "write", "wait", "logs")
 BED_NAMES = {"scale": "scale bed (kwok, 100 nodes)", "real": "current era (real pods, one node)"}
 
 
@@ -67,6 +69,18 @@ def table(runs: dict, bed: str) -> list[str]:
                          f"{'' if run.get('module_peak_rss_mib') is None else format(run['module_peak_rss_mib'], '.0f')} | "
                          f"{_cell(run, 'apiserver_cpu_seconds', '.1f')} | {ratio(loop)} | {ratio(xargs)} |")
     return lines
+
+
+def phases(runs: dict, bed: str) -> list[str]:
+    """Seconds per phase: the module's own ``timings`` against the minimal client's (floor_patch.py)."""
+    lines = ["| N | side | " + " | ".join(PHASES) + " |", "|---:|---|" + "---:|" * len(PHASES)]
+    for key in sorted(k for k in runs if len(k) == 3 and k[0] == bed):
+        run = runs[key]
+        if "skipped" in run or not run.get("timings"):
+            continue
+        cells = ["" if run["timings"].get(phase) is None else format(run["timings"][phase], ".2f") for phase in PHASES]
+        lines.append(f"| {key[1]} | {NAMES.get(key[2], key[2])} | " + " | ".join(cells) + " |")
+    return lines if len(lines) > 2 else []
 
 
 def one_pod(runs: dict, bed: str) -> list[str]:
@@ -134,6 +148,10 @@ def report(results: Path, summary: Path, chart_path: Path, doc: Path, markers: t
                       + "; ".join(latencies) + ".", ""]
         lines += one_pod(runs, bed)
         lines += table(runs, bed) + [""]
+        split = phases(runs, bed)
+        if split:
+            lines += ["Seconds per phase: the module's `timings` against the minimal client's (tests/benchmark/floor_patch.py).", ""]
+            lines += split + [""]
     lines += [f"![time against N, log scale]({chart_path.relative_to(doc.parent).as_posix()})", ""]
     text = doc.read_text()
     begin, end = markers

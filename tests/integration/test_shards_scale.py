@@ -1,7 +1,7 @@
 """Shards at 1,000 pods on the scale bed: the size of a task's result (bytes of JSON, as Ansible registers it and AWX
-stores it) with logs cut by default, whole and left out, and one process against 4 shards run with forks: 4 over the
-shards inventory, each pod written exactly once. Marked shards_scale: `make test-shards-scale` runs it, not
-`make test` (about 5 minutes).
+stores it) with compact entries and logs cut by default, with full entries, with logs cut short and left out, and
+one process against 4 shards run with forks: 4 over the shards inventory, each pod written exactly once. Marked
+shards_scale: `make test-shards-scale` runs it, not `make test` (about 5 minutes).
 
 The figures are printed (pytest -s) and written to tests/output/shards-figures.json for docs/diagnostics.md."""
 
@@ -60,6 +60,16 @@ def test_result_size_and_shards_at_1000_pods(cluster, ns, audit_of, tmp_path):
     assert figures["result_bytes_no_logs"] < figures["result_bytes_logs_16"] < figures["result_bytes_default"]
     figures["result_bytes_per_pod_default"] = round(figures["result_bytes_default"] / PODS)
 
+    # Selectors give compact entries by default; results_detail=full is the former default (spec and annotation).
+    assert all("spec" not in r and "annotation" not in r and "image_id" not in r["status"] for r in first["results"])
+    full, figures["rerun_seconds_full"] = timed_task(cluster, ns, results_detail="full")
+    assert full["changed"] is False and all(r["spec"]["name"] == r["container"] for r in full["results"])
+    figures["result_bytes_full"] = registered_size(full)
+    figures["result_bytes_per_pod_full"] = round(figures["result_bytes_full"] / PODS)
+    # The spec alone is a few hundred bytes a pod: compact must save at least that.
+    spec_bytes = min(len(json.dumps(r["spec"])) for r in full["results"])
+    assert figures["result_bytes_full"] - figures["result_bytes_default"] >= PODS * spec_bytes
+
     # The same work again (a new run id: a second container in every pod) as 4 shards at once, 8 writes in flight
     # each: as many as the one process had.
     audit.mark()
@@ -72,7 +82,7 @@ def test_result_size_and_shards_at_1000_pods(cluster, ns, audit_of, tmp_path):
     assert sorted(recaps(proc)) == ["kubedebug-shard-%d" % i for i in range(4)]
     assert writes_per_pod(audit, ns) == {n: 1 for n in names}
     figures["four_shards_forks_4_seconds"] = round(proc.elapsed, 1)  # type: ignore[attr-defined]
-    for key in ("one_process_seconds", "rerun_seconds_logs_16", "rerun_seconds_no_logs"):
+    for key in ("one_process_seconds", "rerun_seconds_logs_16", "rerun_seconds_no_logs", "rerun_seconds_full"):
         figures[key] = round(figures[key], 1)
 
     print(json.dumps(figures, indent=2))  # noqa: T201  (the figures for docs/diagnostics.md; shown with -s)

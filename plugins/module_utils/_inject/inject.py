@@ -29,6 +29,7 @@ from ansible_collections.kubedebug.ephemeral.plugins.module_utils._cluster impor
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._cluster import watch as _watch
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._cluster import write as _write
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._core import concurrency as _concurrency
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._core import timing as _timing
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._core.errors import KubedebugError
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._inject import auto_profile as _auto_profile
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._inject import guards as _guards
@@ -39,7 +40,7 @@ from ansible_collections.kubedebug.ephemeral.plugins.module_utils._inject.plan i
     SKIP,
     plan_pod,
 )
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._inject.result import diff_for, result_for
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._inject.result import diff_for, full_results, result_for
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._spec.compare import spec_differences
 
 
@@ -203,17 +204,26 @@ class Injector:
         logs = _concurrency.run_bounded(self.logs_for, plans, self.params.get("max_concurrency") or 1)
         return [_logs.LogRead(None, None) if isinstance(read, BaseException) else read for read in logs]
 
-    def run(self, selection: _pods.Selection, selected: _pods.Selected) -> t.Tuple[t.Dict[str, t.Any], t.Optional[KubedebugError]]:
+    def run(self, selection: _pods.Selection, selected: _pods.Selected,
+            list_seconds: float = 0.0) -> t.Tuple[t.Dict[str, t.Any], t.Optional[KubedebugError]]:
         """(result, failure or None). A failure of a single pod's write keeps that error's details
-        (status, missing_permission, pod_security_level, ...) for the task result."""
+        (status, missing_permission, pod_security_level, ...) for the task result. ``list_seconds``: how long
+        discovery and the selection's read took (they run before, side by side)."""
         _discovery.require_enabled(self.server)
         matched = selected.matched
-        plans = self.plan(selection, selected.take())
-        self.apply(plans)
-        failure = self.wait(plans, selection, selected.resource_version)
+        clock = _timing.PhaseClock(list_seconds)
+        with clock.phase("plan"):
+            plans = self.plan(selection, selected.take())
+        with clock.phase("write"):
+            self.apply(plans)
+        with clock.phase("wait"):
+            failure = self.wait(plans, selection, selected.resource_version)
         if self.params.get("fail_on_nonzero_exit") and not failure:
             failure = _nonzero_exits(plans)
-        results = [result_for(plan, read.text, read.truncated) for plan, read in zip(plans, self.all_logs(plans))]
+        with clock.phase("logs"):
+            logs = self.all_logs(plans)
+        full = full_results(self.params.get("results_detail") or "auto", selection.single)
+        results = [result_for(plan, read.text, read.truncated, full) for plan, read in zip(plans, logs)]
         for entry in results:
             entry["profile"] = self.params_of[entry["namespace"]].get("profile")
         errors = [p for p in plans if p.error]
@@ -227,6 +237,7 @@ class Injector:
             "results": results,
             "api_era": self.server.era.name,
             "server_version": self.server.git_version,
+            "timings": clock.seconds(),
         }
         if selection.part:
             result["shard"] = dict(selection.part.as_dict(), matched=matched)

@@ -26,11 +26,27 @@ def attach_command(namespace: str, pod: str, container: str, tty: bool, stdin: b
     return " ".join(shlex.quote(word) for word in words)
 
 
-def result_for(plan: _plan.PodPlan, logs: t.Optional[str] = None, logs_truncated: bool = False) -> t.Dict[str, t.Any]:
+# What a compact entry leaves out: the same container spec and run record repeated in every pod of a fleet (about
+# 1 KB a pod), which a user reads on the cluster or asks for with results_detail=full.
+FULL_ONLY_KEYS: t.Tuple[str, ...] = ("spec", "annotation")
+# ... and of the status, the runtime's details (the same image in every pod; ready and restart_count never change for
+# an ephemeral container); what a user acts on (state, reason, exit code, times) stays.
+FULL_ONLY_STATUS_KEYS: t.Tuple[str, ...] = ("container_id", "image", "image_id", "ready", "restart_count")
+
+
+def full_results(detail: str, single_pod: bool) -> bool:
+    """results_detail: full and compact say it; auto is full for one named pod, compact for a selection."""
+    return detail == "full" or (detail == "auto" and single_pod)
+
+
+def result_for(plan: _plan.PodPlan, logs: t.Optional[str] = None, logs_truncated: bool = False,
+               full: bool = True) -> t.Dict[str, t.Any]:
+    """One pod's entry in results; without ``full``, the keys of FULL_ONLY_KEYS and FULL_ONLY_STATUS_KEYS are left out
+    (not set to None, so that a compact entry cannot be mistaken for a skipped pod's)."""
     created = plan.action == _plan.CREATE and plan.error is None
     skipped = plan.action == _plan.SKIP
     spec = plan.stored if plan.action == _plan.CREATE else plan.existing
-    return {
+    entry: t.Dict[str, t.Any] = {
         "namespace": plan.namespace,
         "pod": plan.pod,
         "container": plan.name,
@@ -39,7 +55,7 @@ def result_for(plan: _plan.PodPlan, logs: t.Optional[str] = None, logs_truncated
         "skipped": skipped,
         "skip_reason": plan.skip_reason,
         "guards": plan.guards,
-        "spec": None if skipped else copy.deepcopy(spec),
+        "spec": None if skipped or not full else copy.deepcopy(spec),
         "status": _status.summarize(plan.status),
         "logs": logs,
         "logs_truncated": logs_truncated,
@@ -50,6 +66,12 @@ def result_for(plan: _plan.PodPlan, logs: t.Optional[str] = None, logs_truncated
         "error": plan.error,
         "warnings": plan.warnings,
     }
+    if not full:
+        for key in FULL_ONLY_KEYS:
+            del entry[key]
+        if entry["status"]:
+            entry["status"] = {k: v for k, v in entry["status"].items() if k not in FULL_ONLY_STATUS_KEYS}
+    return entry
 
 
 def diff_for(plan: _plan.PodPlan) -> t.Dict[str, t.Any]:

@@ -9,6 +9,7 @@ one error boundary. A module's ``main()`` fills in a :class:`ModuleSpec` with wh
 
 from __future__ import annotations
 
+import time
 import typing as t
 from dataclasses import dataclass, field
 
@@ -36,6 +37,8 @@ class Task:
     check_mode: bool
     diff_mode: bool
     warn: t.Callable[[str], None]
+    # Seconds that discovery and the selection's read took (with select_while_connecting).
+    list_seconds: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -68,11 +71,13 @@ def run_module(spec: ModuleSpec) -> None:
     selection = module.selection(require_selector=spec.require_selector)
     result: t.Dict[str, t.Any] = {}
     try:
+        started = time.monotonic()
         if spec.select_while_connecting:
             api_client, server, selected = module.connect_and_select(selection, pool_size=spec.pool_size(params))
         else:
             (api_client, server), selected = module.connect(), None
-        task = Task(api_client, server, selection, selected, params, module.check_mode, module.diff_mode, module.warn)
+        task = Task(api_client, server, selection, selected, params, module.check_mode, module.diff_mode, module.warn,
+                    time.monotonic() - started)
         result, failure = spec.run(task)
     except KubedebugError as exc:
         # The one error boundary: failures we understand end here; anything else is a bug and keeps its traceback.

@@ -65,7 +65,7 @@ def test_replicas_get_one_name_and_no_token_by_default(era, version):
     server = FakeApiServer(era=era, version=version)
     server.add(_replica("web-1", "kube-api-access-abcde"))
     server.add(_replica("web-2", "kube-api-access-fghij"))
-    result = run_module(main, server, {"namespace": "shop", "label_selectors": ["app=web"], **JSTACK})
+    result = run_module(main, server, {"namespace": "shop", "label_selectors": ["app=web"], "results_detail": "full", **JSTACK})
     assert not result["failed"], result.get("msg")
     # The same name as for a pod without any token volume: the token never enters the spec.
     assert [entry["container"] for entry in result["results"]] == ["debugger-fe1152789c"] * 2
