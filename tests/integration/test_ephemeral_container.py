@@ -194,7 +194,9 @@ def test_replicas_of_one_workload_get_one_name_and_no_api_token(cluster, ns):
         create_and_wait(core, ns, tools_pod(name, labels={"app": "web"}))
     args = {"namespace": ns, "label_selectors": ["app=web"], "image": TOOLS, "target": "app",
             "mount_target_volumes": True, "command": ["sh", "-c", "ls /var/run/secrets/kubernetes.io 2>&1; true"],
-            "run_id": "r1", "wait": True, "wait_for": "terminated", "logs": True}
+            "run_id": "r1", "wait": True, "wait_for": "terminated", "logs": True,
+            # A selection returns compact entries by default; this test reads each replica's spec.
+            "results_detail": "full"}
     result = run_ec(cluster, args)
     assert not result.get("failed"), result.get("msg")
     names = {entry["container"] for entry in result["results"]}
