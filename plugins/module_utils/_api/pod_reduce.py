@@ -5,37 +5,41 @@
 
 """A listed pod cut down to the fields the modules read, as each LIST page arrives.
 
-Why: a selection of 10,000 pods kept every pod whole until planning, and the list is most of a process's memory
-(a kwok pod is about 3.5 KB of JSON, several times that as Python objects; real pods carry more managedFields,
-tolerations and last-applied annotations). What is kept is what a reader of a selected pod uses:
+Why: a selection of 10,000 pods kept every pod whole until planning, and that list was most of a process's memory
+(a kwok pod is about 3.5 KB of JSON and several times that as Python objects; real pods carry more managedFields,
+env, tolerations and kubectl's last-applied copy). What is kept is what a reader of a selected pod uses:
 
-- metadata: name, namespace (key, messages), uid (shard, recycle), resourceVersion, creationTimestamp,
-  deletionTimestamp (skip, guards, recycle), labels (isolated), annotations (static mirror, the annotate records;
-  without kubectl's last-applied copy of the whole object), ownerReferences (static, recycle), and of managedFields
-  only the entries that own ephemeral containers, with only those keys (who added each container, the info module);
-- spec: containers and initContainers whole (target, names, resources and probes for the guards, mounts, the
-  first image for the profile probe), ephemeralContainers (the write's ``before``, idempotence), volumes (mount
-  checks, token volumes), nodeName;
-- status: phase, conditions and the three container status lists (wait seeds, summaries, recycle).
+- metadata: name and namespace (key, messages), uid (shard, recycle), deletionTimestamp (skip, guards, recycle),
+  labels (isolated pods), annotations (static mirror, the annotate records; without kubectl's last-applied copy),
+  ownerReferences (static, recycle), and of managedFields only the entries that own ephemeral containers, with only
+  those keys (who added each container). Not resourceVersion: the write is a JSON patch whose ``test`` operation
+  guards the list, and the watch starts from the LIST's own version;
+- spec: nodeName; of containers and initContainers the name (target, name clashes), resources and livenessProbe
+  (guards) and volumeMounts (mount_target_volumes), and the image of containers (the profile probe);
+  ephemeralContainers whole (the write's ``before``, idempotence, info); volumes (mount checks, token volumes);
+- status: phase and ephemeralContainerStatuses (skip, the wait's seeds, summaries).
 
-tests/unit/plugins/module_utils/test_pod_reduce.py plans, guards and summarises every test pod both whole and
-reduced, and fails when a field a reader needs is dropped here."""
+tests/unit/plugins/module_utils/test_pod_reduce.py runs every reader on each test pod whole and reduced and wants
+the same answers, and fails for each kept field when that field alone is dropped."""
 
 from __future__ import annotations
 
 import typing as t
 
-METADATA_KEYS: t.Tuple[str, ...] = ("name", "namespace", "uid", "resourceVersion", "creationTimestamp", "deletionTimestamp",
-                                    "labels", "annotations", "ownerReferences")
-SPEC_KEYS: t.Tuple[str, ...] = ("nodeName", "containers", "initContainers", "ephemeralContainers", "volumes")
-STATUS_KEYS: t.Tuple[str, ...] = ("phase", "conditions", "containerStatuses", "initContainerStatuses", "ephemeralContainerStatuses")
+METADATA_KEYS: t.Tuple[str, ...] = ("name", "namespace", "uid", "deletionTimestamp", "labels", "annotations", "ownerReferences")
+SPEC_KEYS: t.Tuple[str, ...] = ("nodeName", "ephemeralContainers", "volumes")
+CONTAINER_KEYS: t.Dict[str, t.Tuple[str, ...]] = {
+    "containers": ("name", "image", "resources", "livenessProbe", "volumeMounts"),
+    "initContainers": ("name", "resources", "livenessProbe", "volumeMounts"),  # an init container's image is never read
+}
+STATUS_KEYS: t.Tuple[str, ...] = ("phase", "ephemeralContainerStatuses")
 # kubectl apply keeps a JSON copy of the whole object here; no reader looks at it.
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 _MANAGED_ENTRY_KEYS: t.Tuple[str, ...] = ("manager", "operation", "time", "subresource", "apiVersion")
 
 
 def _pick(source: t.Any, keys: t.Iterable[str]) -> t.Dict[str, t.Any]:
-    if not isinstance(source, dict):
+    if not isinstance(source, t.Mapping):
         return {}
     return {k: source[k] for k in keys if k in source}
 
@@ -73,10 +77,9 @@ def reduce_pod(pod: t.Mapping[str, t.Any]) -> t.Dict[str, t.Any]:
     managed = _managed_fields((pod.get("metadata") or {}).get("managedFields"))
     if managed:
         metadata["managedFields"] = managed
-    return {
-        "kind": pod.get("kind") or "Pod",
-        "apiVersion": pod.get("apiVersion") or "v1",
-        "metadata": metadata,
-        "spec": _pick(pod.get("spec"), SPEC_KEYS),
-        "status": _pick(pod.get("status"), STATUS_KEYS),
-    }
+    spec = _pick(pod.get("spec"), SPEC_KEYS)
+    for name, keys in CONTAINER_KEYS.items():
+        containers = (pod.get("spec") or {}).get(name)
+        if isinstance(containers, list):
+            spec[name] = [_pick(c, keys) if isinstance(c, dict) else c for c in containers]
+    return dict(_pick(pod, ("kind", "apiVersion")), metadata=metadata, spec=spec, status=_pick(pod.get("status"), STATUS_KEYS))
