@@ -72,6 +72,7 @@ def full_pod(index: int = 0, namespace: str = "fleet", ephemeral: t.Iterable[str
     of the controller, the scheduler, kwok's status and ``kubectl debug``, tolerations, conditions, statuses.
     ``ephemeral`` names ephemeral containers added with ``kubectl debug`` (with their statuses and ownership)."""
     name = "web-5d8f7c9b4-{0:05d}".format(index)
+    pod_ip = "10.244.{0}.{1}".format(index // 250 % 250, index % 250)
     uid = "9c1f{0:04x}-3e2a-4b7c-9d1e-{1:012x}".format(index % 65536, index)
     labels = {"app": "web", "pod-template-hash": "5d8f7c9b4", "tier": "frontend"}
     container = {
@@ -95,20 +96,20 @@ def full_pod(index: int = 0, namespace: str = "fleet", ephemeral: t.Iterable[str
         managed_entry("kube-controller-manager", "Update", {
             "f:metadata": {"f:generateName": {}, "f:labels": {".": {}, "f:app": {}, "f:pod-template-hash": {}, "f:tier": {}},
                            "f:ownerReferences": {".": {}, 'k:{"uid":"5b0e2c1d-0000-4000-8000-000000000001"}': {}}},
-            "f:spec": {'f:containers': {'k:{"name":"app"}': {".": {}, "f:env": {".": {}, 'k:{"name":"LOG_LEVEL"}': {".": {}, "f:name": {}, "f:value": {}}},
-                                                                "f:image": {}, "f:imagePullPolicy": {}, "f:livenessProbe": {".": {}, "f:httpGet": {}},
-                                                                "f:name": {}, "f:ports": {}, "f:readinessProbe": {}, "f:resources": {},
-                                                                "f:terminationMessagePath": {}, "f:terminationMessagePolicy": {},
-                                                                "f:volumeMounts": {}}},
-                       "f:dnsPolicy": {}, "f:enableServiceLinks": {}, "f:restartPolicy": {}, "f:schedulerName": {},
-                       "f:securityContext": {}, "f:terminationGracePeriodSeconds": {}, "f:tolerations": {}, "f:volumes": {}}}),
+            "f:spec": {"f:containers": {'k:{"name":"app"}': {
+                ".": {}, "f:env": {".": {}, 'k:{"name":"LOG_LEVEL"}': {".": {}, "f:name": {}, "f:value": {}}},
+                "f:image": {}, "f:imagePullPolicy": {}, "f:livenessProbe": {".": {}, "f:httpGet": {}}, "f:name": {}, "f:ports": {},
+                "f:readinessProbe": {}, "f:resources": {}, "f:terminationMessagePath": {}, "f:terminationMessagePolicy": {},
+                "f:volumeMounts": {}}},
+                "f:dnsPolicy": {}, "f:enableServiceLinks": {}, "f:restartPolicy": {}, "f:schedulerName": {},
+                "f:securityContext": {}, "f:terminationGracePeriodSeconds": {}, "f:tolerations": {}, "f:volumes": {}}}),
         managed_entry("kwok", "Update", {"f:status": {"f:conditions": {'k:{"type":"Ready"}': {".": {}, "f:status": {}, "f:type": {}}},
                                                       "f:containerStatuses": {}, "f:hostIP": {}, "f:phase": {}, "f:podIP": {},
                                                       "f:podIPs": {}, "f:startTime": {}}}, subresource="status"),
     ]
     if ephemeral:
-        owned = {'k:{{"name":"{0}"}}'.format(n): {".": {}, "f:image": {}, "f:name": {}, "f:stdin": {}, "f:targetContainerName": {},
-                                                     "f:tty": {}} for n in ephemeral}
+        fields = {".": {}, "f:image": {}, "f:name": {}, "f:stdin": {}, "f:tty": {}, "f:targetContainerName": {}}
+        owned = {'k:{{"name":"{0}"}}'.format(n): dict(fields) for n in ephemeral}
         managed.append(managed_entry("kubectl-debug", "Update", {"f:spec": {"f:ephemeralContainers": owned}}, subresource="ephemeralcontainers"))
     pod_ = {
         "kind": "Pod", "apiVersion": "v1",
@@ -137,8 +138,8 @@ def full_pod(index: int = 0, namespace: str = "fleet", ephemeral: t.Iterable[str
                 {"matchExpressions": [{"key": "type", "operator": "In", "values": ["kwok"]}]}]}}},
         },
         "status": {
-            "phase": "Running", "hostIP": "10.0.{0}.{1}".format(index // 250 % 250, index % 250), "podIP": "10.244.{0}.{1}".format(index // 250 % 250, index % 250),
-            "podIPs": [{"ip": "10.244.{0}.{1}".format(index // 250 % 250, index % 250)}], "qosClass": "Burstable", "startTime": "2026-12-07T09:00:01Z",
+            "phase": "Running", "hostIP": "10.0.{0}.{1}".format(index // 250 % 250, index % 250), "podIP": pod_ip,
+            "podIPs": [{"ip": pod_ip}], "qosClass": "Burstable", "startTime": "2026-12-07T09:00:01Z",
             "conditions": [{"type": t_, "status": "True", "lastProbeTime": None, "lastTransitionTime": "2026-12-07T09:00:01Z"}
                            for t_ in ("Initialized", "Ready", "ContainersReady", "PodScheduled")],
             "containerStatuses": [{"name": "app", "ready": True, "restartCount": 0, "image": "registry.example.com/shop/web:1.27.3",
