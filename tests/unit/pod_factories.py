@@ -68,8 +68,8 @@ def managed_entry(manager: str, operation: str, fields: dict, subresource: str |
 
 
 def full_pod(index: int = 0, namespace: str = "fleet", ephemeral: t.Iterable[str] = ()) -> dict:
-    """A whole pod as a LIST returns it from the kwok bed (a Deployment's replica, about 3.5 KB of JSON): managedFields
-    of the controller, the scheduler, kwok's status and ``kubectl debug``, tolerations, conditions, statuses.
+    """A whole pod of a Deployment as a LIST returns it (about 5 KB of JSON): managedFields of the controller, of
+    kwok's status and of ``kubectl debug``, env, probes, tolerations, affinity, conditions, statuses.
     ``ephemeral`` names ephemeral containers added with ``kubectl debug`` (with their statuses and ownership)."""
     name = "web-5d8f7c9b4-{0:05d}".format(index)
     pod_ip = "10.244.{0}.{1}".format(index // 250 % 250, index % 250)
@@ -159,7 +159,7 @@ def full_pod(index: int = 0, namespace: str = "fleet", ephemeral: t.Iterable[str
 
 def kwok_pod(index: int, namespace: str = "fleet") -> dict:
     """One pod of the fleet benchmark as the kwok bed lists it (tests/integration/support/fleet.py's pod with the
-    apiserver's defaults, kwok's status and both managedFields entries): about 3.5 KB of JSON."""
+    apiserver's defaults, kwok's status and both managedFields entries): about 3 KB of JSON."""
     name = "pod-{0:05d}".format(index)
     ip = "10.{0}.{1}.{2}".format(index // 65536 % 256, index // 256 % 256, index % 256)
     return {
