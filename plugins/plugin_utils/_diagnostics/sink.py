@@ -29,7 +29,10 @@ _PREFIX = re.compile(r"^[A-Za-z0-9._/=-]*$")
 def resolve(sink: t.Any, artifacts_dir: str) -> dict[str, t.Any]:
     """{type, root, location, s3 (the module's connection options), problems}; ``artifacts_dir`` is the expanded
     diagnostics_artifacts_dir."""
-    sink = {"type": "local"} if sink in (None, "", {}) else sink
+    sink = {"type": "local"} if sink is None else sink
+    if sink == "":
+        # An explicit empty value is a mistake to name, not a silent "default".
+        return _refused("diagnostics_sink is empty; leave it out (or give {type: local}) for the artifacts directory")
     if not isinstance(sink, t.Mapping):
         return _refused("diagnostics_sink must be a mapping such as {{type: s3, bucket: ...}}, not {0!r}".format(sink))
     kind = sink.get("type", "local")

@@ -15,9 +15,15 @@ S3 = {"type": "s3", "bucket": "diag", "prefix": "/team-a/diag/", "endpoint_url":
       "access_key": "k", "secret_key": "s"}
 
 
-@pytest.mark.parametrize("sink", [None, "", {}, {"type": "local"}])
+@pytest.mark.parametrize("sink", [None, {}, {"type": "local"}])
 def test_local_is_the_default_and_writes_to_the_artifacts_directory(sink) -> None:
     assert resolve(sink, ART) == {"type": "local", "root": ART, "location": ART, "s3": None, "problems": []}
+
+
+def test_an_explicit_empty_sink_is_refused_not_read_as_the_default() -> None:
+    got = resolve("", ART)
+    assert got["type"] is None and got["root"] == ""
+    assert got["problems"] == ["diagnostics_sink is empty; leave it out (or give {type: local}) for the artifacts directory"]
 
 
 def test_path_writes_to_the_mounted_volume() -> None:
