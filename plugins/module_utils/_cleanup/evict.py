@@ -79,8 +79,10 @@ def is_ready(pod: t.Mapping[str, t.Any]) -> bool:
 
 
 def owned_by(api_client: t.Any, namespace: str, uid: str) -> t.List[t.Dict[str, t.Any]]:
-    """The pods of one controller (by its UID) in a namespace."""
-    return [p for p in _pods.list_pods(api_client, namespace) if owner_uid(p) == uid]
+    """The pods of one controller (by its UID) in a namespace, kept as each LIST page arrives (not the namespace's)."""
+    owned: t.List[t.Dict[str, t.Any]] = []
+    _pods.each_listed_pod(api_client, namespace, "", "", lambda pod: owned.append(pod) if owner_uid(pod) == uid else None)
+    return owned
 
 
 def ready_uids(api_client: t.Any, namespace: str, controller_uid: str) -> t.Dict[str, str]:

@@ -4,7 +4,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 """Selecting pods (one by name, or many by label/field selectors) and the guards on many-pod runs. Pods are
-returned as raw API dicts; facts read off them are in _api/pod.py."""
+returned as API dicts (a selection's cut down by _api/pod_reduce.py); facts read off them are in _api/pod.py."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api import shard as _shard
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api.pod import key
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api.pod_reduce import reduce_pod
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api.selectors import (
     field_selector_problems,
     label_selector_problems,
@@ -126,13 +127,15 @@ def read_pod(api_client: t.Any, namespace: str, name: str) -> t.Dict[str, t.Any]
         raise translate(exc, Operation("get", "pods", namespace, name), namespace_exists=exists) from exc
 
 
-def list_pods_versioned(
-    api_client: t.Any, namespace: t.Optional[str], label_selector: str = "", field_selector: str = ""
-) -> t.Tuple[t.List[t.Dict[str, t.Any]], str]:
-    """LIST pods in one namespace (or all when ``namespace`` is None), following ``continue`` pages;
-    also return the list's resourceVersion (the point to start a watch from)."""
+def each_listed_pod(
+    api_client: t.Any, namespace: t.Optional[str], label_selector: str, field_selector: str,
+    each: t.Callable[[t.Dict[str, t.Any]], None],
+) -> str:
+    """LIST pods in one namespace (or all when ``namespace`` is None), following ``continue`` pages, and hand
+    every pod to ``each`` as its page arrives; return the list's resourceVersion (the point to start a watch
+    from). Nothing of a page is kept here: it is dropped before the next page is read, so what stays in memory
+    is what ``each`` keeps (at 10,000 pods, keeping whole pages was most of a process's memory)."""
     path = "/api/v1/namespaces/{0}/pods".format(namespace) if namespace else "/api/v1/pods"
-    pods: t.List[t.Dict[str, t.Any]] = []
     token = None
     while True:
         query: _rest.Query = [("limit", _LIST_PAGE)]
@@ -146,15 +149,27 @@ def list_pods_versioned(
             page = _rest.request_json(api_client, "GET", path, query=query)
         except ApiException as exc:
             raise translate(exc, Operation("list", "pods", namespace)) from exc
-        for item in page.get("items") or []:
+        meta = page.get("metadata") or {}
+        items = page.pop("items", None) or []
+        del page
+        for item in items:
             # PodList items carry no kind; add it so every pod dict looks the same downstream.
             item.setdefault("kind", "Pod")
             item.setdefault("apiVersion", "v1")
-            pods.append(item)
-        meta = page.get("metadata") or {}
+            each(item)
+        del items
         token = meta.get("continue")
         if not token:
-            return pods, meta.get("resourceVersion") or ""
+            return meta.get("resourceVersion") or ""
+
+
+def list_pods_versioned(
+    api_client: t.Any, namespace: t.Optional[str], label_selector: str = "", field_selector: str = ""
+) -> t.Tuple[t.List[t.Dict[str, t.Any]], str]:
+    """Every listed pod, whole, and the list's resourceVersion (see each_listed_pod)."""
+    pods: t.List[t.Dict[str, t.Any]] = []
+    version = each_listed_pod(api_client, namespace, label_selector, field_selector, pods.append)
+    return pods, version
 
 
 def list_pods(api_client: t.Any, namespace: t.Optional[str], label_selector: str = "", field_selector: str = "") -> t.List[t.Dict[str, t.Any]]:
@@ -182,13 +197,26 @@ class Selected:
 
 
 def select_pods_versioned(api_client: t.Any, selection: Selection) -> Selected:
-    """select_pods, with the resourceVersion of the read."""
+    """select_pods, with the resourceVersion of the read. Each pod is checked against the shard and cut down to
+    what the modules read (_api/pod_reduce.py) as its LIST page arrives, so a process holds only its own
+    pods, reduced, never the whole list."""
     if selection.single:
         pod = read_pod(api_client, selection.namespace, t.cast(str, selection.pod))
-        return Selected(selection.in_shard([pod]), (pod.get("metadata") or {}).get("resourceVersion") or "", matched=1)
+        return Selected([reduce_pod(p) for p in selection.in_shard([pod])],
+                        (pod.get("metadata") or {}).get("resourceVersion") or "", matched=1)
     namespace = None if selection.all_namespaces else selection.namespace
-    pods, version = list_pods_versioned(api_client, namespace, selection.label_selector, selection.field_selector)
-    return Selected(sorted(selection.in_shard(pods), key=key), version, matched=len(pods))
+    part = selection.part
+    kept: t.List[t.Dict[str, t.Any]] = []
+    matched = [0]
+
+    def keep(pod: t.Dict[str, t.Any]) -> None:
+        matched[0] += 1
+        if _shard.holds(part, pod):
+            kept.append(reduce_pod(pod))
+
+    version = each_listed_pod(api_client, namespace, selection.label_selector, selection.field_selector, keep)
+    kept.sort(key=key)
+    return Selected(kept, version, matched=matched[0])
 
 
 def check_max_pods(pods: t.Sized, max_pods: t.Optional[int], selection: Selection) -> None:

@@ -25,7 +25,7 @@ from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api.status im
     state_name,
     waiting_reason,
 )
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._cluster.pods import list_pods_versioned
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._cluster.pods import each_listed_pod
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._core import rest as _rest
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._core.errors import (
     ApiException,
@@ -151,10 +151,17 @@ class _NamespaceWatch:
                 self.failed[target] = self.pending.pop(target)
 
     def relist(self) -> str:
-        listed, resource_version = list_pods_versioned(self.api_client, self.namespace, self.label_selector, self.field_selector)
-        seen = {(p.get("metadata") or {}).get("name") for p in listed}
-        for pod in listed:
-            self.observe(pod)
+        """LIST the namespace again (after a 410 Gone or a broken stream): each pod is observed as its page arrives
+        and then dropped, so a namespace of 10,000 pods is never held whole."""
+        seen: t.Set[str] = set()
+
+        def each(pod: t.Dict[str, t.Any]) -> None:
+            name = (pod.get("metadata") or {}).get("name")
+            if name in self.by_pod:
+                seen.add(name)
+                self.observe(pod)
+
+        resource_version = each_listed_pod(self.api_client, self.namespace, self.label_selector, self.field_selector, each)
         for target in list(self.pending):
             if target.pod not in seen:
                 raise KubedebugError("Pod {0}/{1} disappeared while waiting for its ephemeral container.".format(self.namespace, target.pod))

@@ -104,11 +104,13 @@ class FakeCluster:
         self.watch_queries = []
         self.streams = []
 
-    def list_pods_versioned(self, api_client, namespace, label_selector="", field_selector=""):
+    def each_listed_pod(self, api_client, namespace, label_selector, field_selector, each):
         names = list(self.pods)
         if field_selector.startswith("metadata.name="):
             names = [n for n in names if n == field_selector.split("=", 1)[1]]
-        return [json.loads(json.dumps(self.pods[n])) for n in names], "100"
+        for name in names:
+            each(json.loads(json.dumps(self.pods[name])))
+        return "100"
 
     def open_response(self, api_client, method, path, query=None, **kwargs):
         self.watch_queries.append(dict(query))
@@ -125,7 +127,7 @@ class FakeCluster:
 def cluster(monkeypatch):
     def make(pods, batches):
         fake = FakeCluster(pods, batches)
-        monkeypatch.setattr(_watch, "list_pods_versioned", fake.list_pods_versioned)
+        monkeypatch.setattr(_watch, "each_listed_pod", fake.each_listed_pod)
         monkeypatch.setattr(_rest, "open_response", fake.open_response)
         return fake
     return make
@@ -246,7 +248,7 @@ def test_a_broken_watch_lists_again_and_goes_on(cluster, monkeypatch):
 
 def test_an_apiserver_that_restarts_while_waiting_is_waited_for(cluster, monkeypatch):
     fake = cluster([pod(statuses=[RUNNING])], [])
-    listed = fake.list_pods_versioned
+    listed = fake.each_listed_pod
     calls = []
 
     def unreachable_twice(*args, **kwargs):
@@ -255,7 +257,7 @@ def test_an_apiserver_that_restarts_while_waiting_is_waited_for(cluster, monkeyp
             raise KubedebugError("Could not reach the Kubernetes API server: refused", status=0)
         return listed(*args, **kwargs)
 
-    monkeypatch.setattr(_watch, "list_pods_versioned", unreachable_twice)
+    monkeypatch.setattr(_watch, "each_listed_pod", unreachable_twice)
     slept = []
     result = _watch.wait_for_containers(None, [_watch.Target("shop", "web", "dbg")], "running", 30, sleep=slept.append)
     assert result[_watch.Target("shop", "web", "dbg")] == RUNNING and len(slept) == 2
@@ -267,7 +269,7 @@ def test_an_apiserver_that_stays_away_ends_the_wait_with_its_error(cluster, monk
     def unreachable(*args, **kwargs):
         raise KubedebugError("Could not reach the Kubernetes API server: refused", status=0)
 
-    monkeypatch.setattr(_watch, "list_pods_versioned", unreachable)
+    monkeypatch.setattr(_watch, "each_listed_pod", unreachable)
     times = iter([0.0, 0.0, 5.0, 31.0, 31.0, 31.0])
     with pytest.raises(_watch.WaitFailed, match="Could not reach"):
         _watch.wait_for_containers(None, [_watch.Target("shop", "web", "dbg")], "running", 30,
@@ -277,7 +279,7 @@ def test_an_apiserver_that_stays_away_ends_the_wait_with_its_error(cluster, monk
 def test_a_seeded_wait_watches_from_the_given_version_without_a_list(cluster, monkeypatch):
     fake = cluster([pod()], [[{"type": "BOOKMARK", "object": {"kind": "Pod", "metadata": {"resourceVersion": "120"}}},
                               {"type": "MODIFIED", "object": pod(statuses=[RUNNING])}]])
-    monkeypatch.setattr(_watch, "list_pods_versioned", lambda *a, **k: pytest.fail("listed again"))
+    monkeypatch.setattr(_watch, "each_listed_pod", lambda *a, **k: pytest.fail("listed again"))
     target = _watch.Target("shop", "web", "dbg")
     result = _watch.wait_for_containers(None, [target], "running", 30, seen={target: CREATING}, resource_version="77")
     assert result[target] == RUNNING
@@ -286,7 +288,7 @@ def test_a_seeded_wait_watches_from_the_given_version_without_a_list(cluster, mo
 
 def test_seeded_targets_already_done_cost_no_request(cluster, monkeypatch):
     fake = cluster([pod(statuses=[TERMINATED])], [])
-    monkeypatch.setattr(_watch, "list_pods_versioned", lambda *a, **k: pytest.fail("listed"))
+    monkeypatch.setattr(_watch, "each_listed_pod", lambda *a, **k: pytest.fail("listed"))
     target = _watch.Target("shop", "web", "dbg")
     assert _watch.wait_for_containers(None, [target], "terminated", 30, seen={target: TERMINATED}, resource_version="7") == {
         target: TERMINATED}
@@ -305,8 +307,8 @@ def test_a_watch_that_ends_goes_on_from_its_last_version_without_a_list(cluster,
         "name": "web", "namespace": "shop", "resourceVersion": "130"})}],
         [{"type": "MODIFIED", "object": pod(statuses=[RUNNING])}]])
     lists = []
-    listed = fake.list_pods_versioned
-    monkeypatch.setattr(_watch, "list_pods_versioned", lambda *a, **k: lists.append(1) or listed(*a, **k))
+    listed = fake.each_listed_pod
+    monkeypatch.setattr(_watch, "each_listed_pod", lambda *a, **k: lists.append(1) or listed(*a, **k))
     target = _watch.Target("shop", "web", "dbg")
     _watch.wait_for_containers(None, [target], "running", 30)
     assert len(lists) == 1  # only the first, unseeded start
