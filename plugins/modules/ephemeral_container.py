@@ -260,6 +260,7 @@ options:
         O(logs_limit_bytes)), the error and the warnings.
       - V(auto) (the default) - V(full) when O(pod) names one pod, V(compact) when selectors choose the pods (also
         when they match one pod), so that fleet results stay small in AWX and AAP, which keep every task's result.
+      - An empty string is refused, naming the option; leave O(results_detail) out for V(auto).
     type: str
     choices: [auto, full, compact]
     default: auto

@@ -41,6 +41,26 @@ options:
       - V(0) returns the whole log.
     type: int
     default: 65536
+  results_detail:
+    description:
+      - How much each entry of RV(pods[].ephemeral_containers) holds. The pod-level keys of RV(pods) are the same
+        either way.
+      - V(full) - the whole stored spec (the API's camelCase keys), RV(pods[].ephemeral_containers[].status) with all
+        its keys, RV(pods[].ephemeral_containers[].logs), RV(pods[].ephemeral_containers[].logs_truncated),
+        RV(pods[].ephemeral_containers[].added_by) and RV(pods[].ephemeral_containers[].annotation).
+      - V(compact) - of the spec only RV(pods[].ephemeral_containers[].name) and
+        RV(pods[].ephemeral_containers[].image); no RV(pods[].ephemeral_containers[].annotation); and in
+        RV(pods[].ephemeral_containers[].status) no C(container_id), C(image), C(image_id), C(ready) or
+        C(restart_count); these are the same in every pod of a fleet or never change. What a user acts on stays - the
+        pod, the container's name and image, the state, reason, exit code and times, the logs (as
+        O(logs_tail_lines) and O(logs_limit_bytes) say) and who added the container.
+      - V(auto) (the default) - V(full) when O(pod) names one pod, V(compact) when selectors or a whole namespace
+        choose the pods (also when they match one pod), so that fleet results stay small in AWX and AAP, which keep
+        every task's result.
+      - An empty string is refused, naming the option; leave O(results_detail) out for V(auto).
+    type: str
+    choices: [auto, full, compact]
+    default: auto
 extends_documentation_fragment:
   - kubedebug.ephemeral.connection
   - kubedebug.ephemeral.pods
@@ -53,6 +73,8 @@ requirements:
 notes:
   - "RBAC: the credentials need C(get) and C(list) on C(pods), and C(get) on C(pods/log) for O(logs)."
   - With O(pod) given, a pod that does not exist gives an empty RV(pods) list, like kubernetes.core.k8s_info.
+  - "Entries are compact by default when selectors or a namespace choose the pods: read the whole spec and the
+    annotation with O(results_detail=full)."
 seealso:
   - module: kubedebug.ephemeral.ephemeral_container
   - module: kubernetes.core.k8s_info
@@ -88,6 +110,15 @@ EXAMPLES = r"""
     logs: true
     logs_tail_lines: 100
   register: one
+
+- name: Who added which container to the web pods, with each container's whole spec and annotation
+  kubedebug.ephemeral.ephemeral_container_info:
+    namespace: shop
+    label_selectors:
+      - app=web
+    # Selectors: compact entries by default (name, image, status, logs, added_by); full returns everything.
+    results_detail: full
+  register: web
 """
 
 RETURN = r"""
@@ -119,26 +150,78 @@ pods:
       sample: 2
     ephemeral_containers:
       description:
-        - The pod's ephemeral containers in the order the pod holds them (only O(name) when given). Each is the spec
-          as stored (the API's camelCase keys such as C(name), C(image), C(targetContainerName)) plus the keys
-          RV(pods[].ephemeral_containers[].status), RV(pods[].ephemeral_containers[].logs) and
-          RV(pods[].ephemeral_containers[].logs_truncated).
+        - The pod's ephemeral containers in the order the pod holds them (only O(name) when given).
+        - A full entry is the spec as stored (the API's camelCase keys such as C(name), C(image),
+          C(targetContainerName), C(command)) plus the keys RV(pods[].ephemeral_containers[].status),
+          RV(pods[].ephemeral_containers[].logs), RV(pods[].ephemeral_containers[].logs_truncated),
+          RV(pods[].ephemeral_containers[].added_by) and RV(pods[].ephemeral_containers[].annotation).
+        - A compact entry (see O(results_detail); by default when selectors or a namespace choose the pods) has of the
+          spec only RV(pods[].ephemeral_containers[].name) and RV(pods[].ephemeral_containers[].image), and no
+          RV(pods[].ephemeral_containers[].annotation).
       type: list
       elements: dict
       contains:
+        name:
+          description: The container's name.
+          type: str
+          sample: debugger-3f9a1c2b7e
+        image:
+          description: The container's image, as stored in its spec.
+          type: str
+          sample: busybox:1.36
         status:
           description:
             - The status the kubelet reports, V(null) when it has reported none (not started yet, or the kubelet's
               feature gate is off).
-            - Keys C(state) (V(waiting), V(running) or V(terminated)), C(reason), C(message), C(exit_code), C(signal),
-              C(started_at), C(finished_at), C(container_id), C(image), C(image_id), C(ready) and C(restart_count).
           type: dict
-          sample:
-            state: terminated
-            reason: Completed
-            exit_code: 0
-            started_at: "2026-01-02T03:04:05Z"
-            finished_at: "2026-01-02T03:04:07Z"
+          contains:
+            state:
+              description: V(waiting), V(running) or V(terminated).
+              type: str
+              sample: terminated
+            reason:
+              description: The reason of the state, such as C(ImagePullBackOff) or C(Completed).
+              type: str
+              sample: Completed
+            message:
+              description: The message of the state.
+              type: str
+            exit_code:
+              description: The exit code, when terminated.
+              type: int
+              sample: 0
+            signal:
+              description: The signal that ended the process, when terminated by one.
+              type: int
+            started_at:
+              description: When the container started.
+              type: str
+              sample: "2026-01-02T03:04:05Z"
+            finished_at:
+              description: When the container terminated.
+              type: str
+              sample: "2026-01-02T03:04:07Z"
+            container_id:
+              description: The runtime's container ID.
+              returned: in full entries, see O(results_detail)
+              type: str
+              sample: containerd://4f7d...
+            image:
+              description: The image the kubelet runs.
+              returned: in full entries, see O(results_detail)
+              type: str
+            image_id:
+              description: The image's ID.
+              returned: in full entries, see O(results_detail)
+              type: str
+            ready:
+              description: The C(ready) flag (ephemeral containers have no probes, so it is false).
+              returned: in full entries, see O(results_detail)
+              type: bool
+            restart_count:
+              description: The restart count (ephemeral containers are never restarted).
+              returned: in full entries, see O(results_detail)
+              type: int
         logs:
           description: The logs, when O(logs=true) and they could be read (otherwise V(null) and a warning).
           type: str
@@ -186,6 +269,8 @@ pods:
             - The record that O(kubedebug.ephemeral.ephemeral_container#module:annotate=true) wrote for this container
               (keys C(run_id), C(user), C(host), C(time), C(field_manager), C(added_by_this_run)), V(null) when there
               is none.
+            - Only in full entries, like the rest of the spec; a compact entry has no such key.
+          returned: when the entries are full, see O(results_detail)
           type: dict
 server:
   description: What the server supports.

@@ -47,3 +47,16 @@ class Option:
 
 def argument_spec(options: t.Sequence[Option]) -> t.Dict[str, t.Any]:
     return {option.name: option.argument_spec() for option in options}
+
+
+def empty_choices_let_through(spec: t.Mapping[str, t.Any], given: t.Mapping[str, t.Any]) -> t.Dict[str, t.Any]:
+    """The argument spec with ``choices`` taken off each option given as an explicit empty string (by its name or an
+    alias), so that the options table's check refuses it with its own message naming the option and its default;
+    Ansible's choices check would say "must be one of: ..., got: " with nothing after it. Any other value keeps the
+    choices check."""
+    loosened = dict(spec)
+    for name, option in spec.items():
+        names = [name] + list(option.get("aliases") or [])
+        if option.get("choices") and any(given.get(each) == "" for each in names):
+            loosened[name] = {key: value for key, value in option.items() if key != "choices"}
+    return loosened

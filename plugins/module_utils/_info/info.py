@@ -18,16 +18,25 @@ from ansible_collections.kubedebug.ephemeral.plugins.module_utils._cluster impor
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._cluster import pods as _pods
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._core import concurrency as _concurrency
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._core.option import Option
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._spec import detail as _detail
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._spec.options import LOG_OPTIONS
 
-OPTIONS: t.Tuple[Option, ...] = (Option("name", dict(type="str"), unset_means="every ephemeral container is returned"),) + LOG_OPTIONS
+OPTIONS: t.Tuple[Option, ...] = (
+    (Option("name", dict(type="str"), unset_means="every ephemeral container is returned"),) + LOG_OPTIONS
+    + (_detail.RESULTS_DETAIL_OPTION,)
+)
+
+# What a compact container entry keeps: what a user acts on (which container, which image, how it ended, its logs) and
+# who added it (one small mapping, the module's answer to "who did this"). The rest of the stored spec (command, args,
+# securityContext, mounts, the server's defaults: most of an entry) is left out; results_detail: full returns it.
+COMPACT_KEYS: t.Tuple[str, ...] = ("name", "image", "status", "logs", "logs_truncated", "added_by")
 
 # Logs are read side by side, like ephemeral_container's default max_concurrency.
 LOG_CONCURRENCY = 5
 
 
-def describe_pod(pod: t.Mapping[str, t.Any], name: t.Optional[str]) -> t.Dict[str, t.Any]:
-    """One pod's entry: its ephemeral containers, each spec merged with its status."""
+def describe_pod(pod: t.Mapping[str, t.Any], name: t.Optional[str], full: bool = True) -> t.Dict[str, t.Any]:
+    """One pod's entry: its ephemeral containers, each spec merged with its status (compact without ``full``)."""
     namespace, pod_name = _pod.key(pod)
     specs = _pod.ephemeral_containers(pod)
     writers = _field_managers.writers(pod)
@@ -42,7 +51,7 @@ def describe_pod(pod: t.Mapping[str, t.Any], name: t.Optional[str]) -> t.Dict[st
         entry["logs_truncated"] = False
         entry["added_by"] = writers.get(spec.get("name", ""))
         entry["annotation"] = records.get(spec.get("name", ""))
-        containers.append(entry)
+        containers.append(entry if full else _detail.compact(entry, [key for key in entry if key not in COMPACT_KEYS]))
     return {
         "namespace": namespace,
         "pod": pod_name,
@@ -75,7 +84,8 @@ def add_logs(api_client: t.Any, pods: t.List[t.Dict[str, t.Any]], tail_lines: t.
 
 def run(api_client: t.Any, server: _discovery.ServerInfo, selection: _pods.Selection, params: t.Mapping[str, t.Any],
         warn: t.Callable[[str], None]) -> t.Dict[str, t.Any]:
-    pods = [describe_pod(pod, params.get("name")) for pod in sorted(read_pods(api_client, selection), key=_pod.key)]
+    full = _detail.full_results(params.get("results_detail") or "auto", selection.single)
+    pods = [describe_pod(pod, params.get("name"), full) for pod in sorted(read_pods(api_client, selection), key=_pod.key)]
     if params.get("logs"):
         add_logs(api_client, pods, params.get("logs_tail_lines"), warn, params.get("logs_limit_bytes") or 0)
     return dict(changed=False, pods=pods, server=server.as_dict())

@@ -40,7 +40,8 @@ from ansible_collections.kubedebug.ephemeral.plugins.module_utils._inject.plan i
     SKIP,
     plan_pod,
 )
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._inject.result import diff_for, full_results, result_for
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._inject.result import diff_for, result_for
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._spec import detail as _detail
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._spec.compare import spec_differences
 
 
@@ -222,7 +223,7 @@ class Injector:
             failure = _nonzero_exits(plans)
         with clock.phase("logs"):
             logs = self.all_logs(plans)
-        full = full_results(self.params.get("results_detail") or "auto", selection.single)
+        full = _detail.full_results(self.params.get("results_detail") or "auto", selection.single)
         results = [result_for(plan, read.text, read.truncated, full) for plan, read in zip(plans, logs)]
         for entry in results:
             entry["profile"] = self.params_of[entry["namespace"]].get("profile")

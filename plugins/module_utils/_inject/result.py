@@ -14,6 +14,7 @@ import typing as t
 
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api import status as _status
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._inject import plan as _plan
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._spec import detail as _detail
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._spec.compare import diff_view
 
 
@@ -26,23 +27,16 @@ def attach_command(namespace: str, pod: str, container: str, tty: bool, stdin: b
     return " ".join(shlex.quote(word) for word in words)
 
 
-# What a compact entry leaves out: the same container spec and run record repeated in every pod of a fleet (about
-# 1 KB a pod), which a user reads on the cluster or asks for with results_detail=full.
-FULL_ONLY_KEYS: t.Tuple[str, ...] = ("spec", "annotation")
-# ... and of the status, the runtime's details (the same image in every pod; ready and restart_count never change for
-# an ephemeral container); what a user acts on (state, reason, exit code, times) stays.
-FULL_ONLY_STATUS_KEYS: t.Tuple[str, ...] = ("container_id", "image", "image_id", "ready", "restart_count")
-
-
-def full_results(detail: str, single_pod: bool) -> bool:
-    """results_detail: full and compact say it; auto is full for one named pod, compact for a selection."""
-    return detail == "full" or (detail == "auto" and single_pod)
+# What an ephemeral_container compact entry leaves out besides what every compact entry does (_spec/detail.py): the
+# same container spec repeated in every pod of a fleet (about 1 KB a pod, with the record), which a user reads on the
+# cluster or asks for with results_detail=full.
+FULL_ONLY_KEYS: t.Tuple[str, ...] = ("spec",)
 
 
 def result_for(plan: _plan.PodPlan, logs: t.Optional[str] = None, logs_truncated: bool = False,
                full: bool = True) -> t.Dict[str, t.Any]:
-    """One pod's entry in results; without ``full``, the keys of FULL_ONLY_KEYS and FULL_ONLY_STATUS_KEYS are left out
-    (not set to None, so that a compact entry cannot be mistaken for a skipped pod's)."""
+    """One pod's entry in results; without ``full``, compact (_spec/detail.py) and without FULL_ONLY_KEYS (left out,
+    not set to None, so that a compact entry cannot be mistaken for a skipped pod's)."""
     created = plan.action == _plan.CREATE and plan.error is None
     skipped = plan.action == _plan.SKIP
     spec = plan.stored if plan.action == _plan.CREATE else plan.existing
@@ -66,12 +60,7 @@ def result_for(plan: _plan.PodPlan, logs: t.Optional[str] = None, logs_truncated
         "error": plan.error,
         "warnings": plan.warnings,
     }
-    if not full:
-        for key in FULL_ONLY_KEYS:
-            del entry[key]
-        if entry["status"]:
-            entry["status"] = {k: v for k, v in entry["status"].items() if k not in FULL_ONLY_STATUS_KEYS}
-    return entry
+    return entry if full else _detail.compact(entry, FULL_ONLY_KEYS)
 
 
 def diff_for(plan: _plan.PodPlan) -> t.Dict[str, t.Any]:

@@ -12,12 +12,13 @@ from __future__ import annotations
 import typing as t
 from concurrent.futures import ThreadPoolExecutor
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule, _load_params, missing_required_lib
 from ansible.module_utils.compat.version import LooseVersion
 
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._cluster import discovery as _discovery
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._cluster import pods as _pods
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._core import connection as _connection
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._core.option import empty_choices_let_through
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._core.errors import KubedebugError
 
 
@@ -28,6 +29,9 @@ class KubedebugModule:
         spec = dict(_connection.CONNECTION_ARG_SPEC)
         spec.update(_pods.POD_SELECTION_ARG_SPEC)
         spec.update(argument_spec)
+        # The task's arguments as given (Ansible's own reader, which AnsibleModule then reads again): an empty string
+        # for an option with choices is left to the options table's check, which names the option and its default.
+        spec = empty_choices_let_through(spec, _load_params())
         self.module = AnsibleModule(argument_spec=spec, **kwargs)
         self.params: t.Dict[str, t.Any] = self.module.params
         self._check_library()

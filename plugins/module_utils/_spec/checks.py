@@ -47,9 +47,11 @@ def option_problems(params: t.Mapping[str, t.Any], options: t.Sequence[Option], 
         elif kind in _EMPTY_WORDS and is_empty(value) and option.spec.get("required"):
             problems.append("{0}: must not be empty".format(name))
         elif kind in _EMPTY_WORDS and is_empty(value):
+            choices = option.spec.get("choices")
+            value_words = "one of {0}".format(", ".join(choices)) if choices else "a value"
             problems.append(
                 "{0}: an empty {1} cannot be told apart from leaving {0} out, when {2}; remove {0} if that is what "
-                "you want, or give it a value".format(name, _EMPTY_WORDS[kind], option.unset_means)
+                "you want, or give it {3}".format(name, _EMPTY_WORDS[kind], option.unset_means, value_words)
             )
         elif option.suboptions and isinstance(value, list):
             for index, item in enumerate(value):

@@ -14,6 +14,7 @@ import typing as t
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api.fields import CONTAINER_FIELD, MOUNT_FIELD
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._core import option as _option
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._core.option import Option
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._spec.detail import RESULTS_DETAIL_OPTION
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._spec.profiles import PROFILES
 
 
@@ -55,9 +56,6 @@ CONTAINER_OPTIONS: t.Tuple[Option, ...] = (
 # How much of each container's log a result holds by default (64 KiB: a thread dump of a few hundred threads).
 LOGS_LIMIT_BYTES = 65536
 
-# results_detail: auto is full for one named pod (pod), compact for pods chosen by selectors.
-RESULTS_DETAILS: t.Tuple[str, ...] = ("auto", "full", "compact")
-
 LOG_OPTIONS: t.Tuple[Option, ...] = (
     Option("logs", dict(type="bool", default=False)),
     # tail_lines: kubernetes.core.k8s_log's name for the same thing, so its users' habit works here too.
@@ -95,8 +93,7 @@ TASK_OPTIONS: t.Tuple[Option, ...] = (
     Option("fail_on_nonzero_exit", dict(type="bool", default=False)),
     Option("fail_on_image_pull_error", dict(type="bool", default=True)),
     *LOG_OPTIONS,
-    # Fleets get small results (AWX keeps every task's result); one named pod gets everything.
-    Option("results_detail", _str(default="auto", choices=list(RESULTS_DETAILS))),
+    RESULTS_DETAIL_OPTION,
     Option("max_concurrency", dict(type="int", default=5), minimum=1, maximum=256),
     # client-go's names (rest.Config QPS and Burst) for the same client-side limit.
     Option("qps", dict(type="float"), minimum=0.1, maximum=10000, unset_means="requests are not limited on the client "

@@ -12,7 +12,7 @@ import json
 
 import pytest
 
-from ansible_collections.kubedebug.ephemeral.plugins.module_utils._inject.result import full_results
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._spec.detail import full_results
 from ansible_collections.kubedebug.ephemeral.plugins.modules.ephemeral_container import main
 from ansible_collections.kubedebug.ephemeral.tests.unit.plugins.modules.fake_apiserver import FakeApiServer, make_pod, run_module
 
