@@ -23,7 +23,7 @@ def test_view_matches_the_api_with_the_gate_on(legacy_gate_on, namespace_in, aud
                                 "wait_for": "terminated"})
         assert not made.get("failed"), made.get("msg")
         audit = audit_of(cluster)
-        result = run_info(cluster, {"namespace": ns, "logs": True})
+        result = run_info(cluster, {"namespace": ns, "logs": True, "results_detail": "full"})  # info_spec: the whole spec
         assert result["changed"] is False
         server = result["server"]
         assert server["api_era"] == "ephemeral_containers" and server["subresource_enabled"] is True

@@ -27,7 +27,7 @@ def test_info_reads_the_pods_ephemeral_containers_and_the_era(minor, served, aud
     assert run_ec(served, {"namespace": ns, "pod": "web", "name": "probe", "image": IMAGE,
                            "command": ["sleep", "300"]})["changed"] is True
     log = audit(served)
-    result = run_info(served, {"namespace": ns})
+    result = run_info(served, {"namespace": ns, "results_detail": "full"})  # info_spec below: the whole spec
     server = _server(result, minor)
     assert server["api_era"] == support.expected_era(minor) and server["subresource_enabled"] is True
     assert [(p["pod"], p["ephemeral_container_count"]) for p in result["pods"]] == [("plain", 0), ("web", 1)]
