@@ -122,3 +122,32 @@ def test_check_mode_reads_the_same(cluster, populated):
     assert checked["changed"] is False
     assert [info_spec(c) for c in checked["pods"][0]["ephemeral_containers"]] == [
         info_spec(c) for c in normal["pods"][0]["ephemeral_containers"]]
+
+
+def test_a_selection_gets_compact_entries_and_full_ones_when_asked(cluster, namespaces):
+    namespace = namespaces()
+    for name in ("a", "b"):
+        create_and_wait(cluster.core(), namespace, tools_pod(name, labels={"app": "fleet"}))
+    made = run_ec(cluster, {"namespace": namespace, "label_selectors": ["app=fleet"], "name": "oneshot", "image": TOOLS,
+                            "target": "app", "command": ["sh", "-c", "echo done; exit 3"], "annotate": True,
+                            "wait": True, "wait_for": "terminated"})
+    assert not made.get("failed"), made.get("msg")
+    select = {"namespace": namespace, "label_selectors": ["app=fleet"], "logs": True}
+    compact = run_info(cluster, select)
+    assert not compact.get("failed"), compact.get("msg")
+    assert [p["pod"] for p in compact["pods"]] == ["a", "b"]
+    for pod in compact["pods"]:
+        (entry,) = pod["ephemeral_containers"]
+        # No spec beyond name and image, no annotation, no runtime details; what a user acts on is there.
+        assert set(entry) == {"name", "image", "status", "logs", "logs_truncated", "added_by"}, sorted(entry)
+        assert (entry["name"], entry["image"], entry["logs"]) == ("oneshot", TOOLS, "done\n")
+        assert entry["status"]["state"] == "terminated" and entry["status"]["exit_code"] == 3
+        assert "container_id" not in entry["status"] and entry["added_by"]["manager"] == "kubedebug.ephemeral"
+    full = run_info(cluster, dict(select, results_detail="full"))
+    assert [p["pod"] for p in full["pods"]] == ["a", "b"]
+    for pod in full["pods"]:
+        raw = raw_pod(cluster, namespace, pod["pod"])
+        assert [info_spec(c) for c in pod["ephemeral_containers"]] == ephemeral_specs(raw)
+        (entry,) = pod["ephemeral_containers"]
+        assert entry["annotation"]["field_manager"] == "kubedebug.ephemeral" and entry["logs"] == "done\n"
+        assert entry["status"]["container_id"] == ephemeral_status(raw, "oneshot")["containerID"]
