@@ -10,6 +10,7 @@ otherwise; an empty value is refused by name before any request."""
 from __future__ import annotations
 
 import re
+import typing as t
 from pathlib import Path
 
 import pytest
@@ -133,6 +134,16 @@ def _info_tasks_and_what_follows(text: str):
         yield "\n".join(args), parts[index + 1]
 
 
+def _yaml_with_what_follows(path: Path) -> t.List[t.Tuple[str, str]]:
+    """(YAML, what is shown after it): a role's or playbook's file whole; of a guide, each code block with the next
+    one (the output a guide shows after a task), not the prose that explains the options."""
+    text = path.read_text(encoding="utf-8")
+    if path.suffix != ".md":
+        return [(text, "")]
+    blocks = re.findall(r"(?ms)^[ \t]*```[^\n]*\n(.*?)^[ \t]*```", text)
+    return [(block, blocks[index + 1] if index + 1 < len(blocks) else "") for index, block in enumerate(blocks)]
+
+
 def test_every_reader_of_full_only_keys_in_roles_playbooks_and_guides_asks_for_them():
     # A task that chooses pods by selectors or namespace and then shows or reads a key only full entries have must
     # say results_detail: full; otherwise that reader would find nothing once compact is the default.
@@ -140,15 +151,15 @@ def test_every_reader_of_full_only_keys_in_roles_playbooks_and_guides_asks_for_t
     files += list((ROOT / "docs").rglob("*.md"))
     checked, wrong = 0, []
     for path in files:
-        for args_text, rest in _info_tasks_and_what_follows(path.read_text(encoding="utf-8")):
-            args = yaml.safe_load(args_text) or {}
-            checked += 1
-            if args.get("pod") or args.get("results_detail") == "full":
-                continue
-            following = rest[:1500]
-            read = [word for word in FULL_ONLY_WORDS if re.search(r"\b{0}\b".format(word), following)]
-            if read:
-                wrong.append("{0}: reads {1} without results_detail: full".format(path.relative_to(ROOT), read))
+        for text, shown_after in _yaml_with_what_follows(path):
+            for args_text, rest in _info_tasks_and_what_follows(text):
+                args = yaml.safe_load(args_text) or {}
+                checked += 1
+                if args.get("pod") or args.get("results_detail") == "full":
+                    continue
+                read = [word for word in FULL_ONLY_WORDS if re.search(r"\b{0}\b".format(word), rest + shown_after)]
+                if read:
+                    wrong.append("{0}: reads {1} without results_detail: full".format(path.relative_to(ROOT), read))
     assert checked >= 4 and wrong == []
 
 
