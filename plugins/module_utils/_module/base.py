@@ -31,7 +31,8 @@ class KubedebugModule:
         spec.update(argument_spec)
         # The task's arguments as given (Ansible's own reader, which AnsibleModule then reads again): an empty string
         # for an option with choices is left to the options table's check, which names the option and its default.
-        spec = empty_choices_let_through(spec, _load_params())
+        # (None while ansible-test reads the argument spec without running the module.)
+        spec = empty_choices_let_through(spec, _load_params() or {})
         self.module = AnsibleModule(argument_spec=spec, **kwargs)
         self.params: t.Dict[str, t.Any] = self.module.params
         self._check_library()
