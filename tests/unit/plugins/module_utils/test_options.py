@@ -14,6 +14,7 @@ import yaml
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._api.fields import ALLOWED_FIELDS
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._cluster import pods as _pods
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._core import connection as _connection
+from ansible_collections.kubedebug.ephemeral.plugins.module_utils._core.option import empty_choices_let_through
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._spec.build import build_container
 from ansible_collections.kubedebug.ephemeral.plugins.module_utils._spec.options import (
     CONTAINER_OPTIONS,
@@ -109,3 +110,13 @@ def test_no_alias_shadows_an_option_of_either_module():
     aliases = [alias for option in spec.values() for alias in option.get("aliases", [])]
     assert not names & set(aliases), names & set(aliases)
     assert len(aliases) == len(set(aliases))
+
+
+def test_only_an_explicit_empty_string_takes_the_choices_off_for_the_tables_own_message():
+    spec = {"results_detail": {"type": "str", "choices": ["auto", "full"]},
+            "wait_for": {"type": "str", "choices": ["running"], "aliases": ["until"]},
+            "name": {"type": "str"}}
+    assert empty_choices_let_through(spec, {"results_detail": "wide", "wait_for": None, "name": ""}) == spec
+    loosened = empty_choices_let_through(spec, {"results_detail": "", "until": ""})
+    assert loosened["results_detail"] == {"type": "str"} and "choices" not in loosened["wait_for"]
+    assert loosened["wait_for"]["aliases"] == ["until"] and spec["results_detail"]["choices"] == ["auto", "full"]
