@@ -43,7 +43,7 @@ sys.path.insert(0, str(REPO / "tests" / "cluster"))
 from support.ansible import environment  # noqa: E402  (needs the path above)
 from support.audit import AuditLog  # noqa: E402
 from support.ephemeral import succeeded  # noqa: E402
-from support.fleet import LABEL, create_fleet  # noqa: E402
+from support.fleet import LABEL, MODULE_AGENT, by_verb, create_fleet  # noqa: E402
 from support.pods import IMAGES  # noqa: E402
 from support.shards import kill  # noqa: E402
 from testbed import cluster as testbed_cluster, scale as testbed_scale  # noqa: E402
@@ -156,6 +156,14 @@ def writes_per_pod(events: list[dict], ns: str) -> dict[str, int]:
     return counts
 
 
+def module_requests(events: list[dict], ns: str) -> dict[str, int]:
+    """The module's requests by verb (one per audit ID; reads of the admin user are audited on the scale bed): a
+    watch that got 410 Gone shows as one more watch and a LIST of the pods after the writes."""
+    by_id = {e["auditID"]: e for e in events if e.get("userAgent", "").startswith(MODULE_AGENT)
+             and (e.get("objectRef") or {}).get("namespace") in (None, ns)}
+    return by_verb(list(by_id.values()))
+
+
 def run_config(work: Path, ns: str, names: list[str], count: int, kill_one: bool) -> dict:
     label = f"{count} shards" + (", one killed and re-run" if kill_one else "") if count > 1 else "one process"
     run_id = f"s{count}{'k' if kill_one else ''}-{time.strftime('%H%M%S')}"
@@ -187,7 +195,9 @@ def run_config(work: Path, ns: str, names: list[str], count: int, kill_one: bool
         shards[0].proc.wait()
         killed["rerun_seconds"] = round(time.monotonic() - rerun_started, 1)
     wall = time.monotonic() - started
-    per_pod = writes_per_pod(audit.take(), ns)
+    events = audit.take()
+    per_pod, requests = writes_per_pod(events, ns), module_requests(events, ns)
+    del events
     outcomes = [s.outcome() for s in shards]
     seen = [name for o in outcomes for name in o.pop("names")]
     if kill_one:
@@ -207,7 +217,8 @@ def run_config(work: Path, ns: str, names: list[str], count: int, kill_one: bool
         f"{checks['pods_missed']} missed, {checks['pods_written_twice']} twice{'' if ok else '  NOT OK'}")
     return {"n": len(names), "shards": count, "killed": killed or None, "label": label, "run_id": run_id, "ok": ok,
             "seconds": round(wall, 1), "prior_containers": prior, "loadavg_start": load, "loadavg_end": os.getloadavg(),
-            "max_concurrency_each": max(1, CONCURRENCY // count), "checks": checks, "processes": outcomes}
+            "max_concurrency_each": max(1, CONCURRENCY // count), "checks": checks, "module_requests": requests,
+            "processes": outcomes}
 
 
 def measure(options: argparse.Namespace) -> int:

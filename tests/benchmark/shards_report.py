@@ -37,17 +37,18 @@ def _phase_cells(run: dict) -> list[str]:
 
 def table(runs: dict) -> list[str]:
     lines = ["| N | configuration | wall s | vs one process | " + " | ".join(PHASES) +
-             " | peak RSS MiB (largest process) | writes carried out | missed / twice | load start → end |",
-             "|---:|---|---:|---:|" + "---:|" * len(PHASES) + "---:|---:|---:|---|"]
+             " | peak RSS MiB (largest process) | writes carried out | missed / twice | LIST / WATCH requests | load start → end |",
+             "|---:|---|---:|---:|" + "---:|" * len(PHASES) + "---:|---:|---:|---:|---|"]
     for key in sorted(runs):
         run = runs[key]
         one = runs.get((key[0], 1, False))
         speedup = f"**{one['seconds'] / run['seconds']:.2f}×**" if one and one["ok"] and key[1] > 1 else ""
         rss = [p["module_peak_rss_mib"] for p in run["processes"] if p["module_peak_rss_mib"] is not None]
-        checks = run["checks"]
+        checks, requests = run["checks"], run.get("module_requests") or {}
         lines.append(f"| {run['n']:,} | {run['label']}{'' if run['ok'] else ' (NOT OK)'} | {run['seconds']:.1f} | "
                      f"{speedup} | " + " | ".join(_phase_cells(run)) + f" | {max(rss, default=0):.0f} | "
                      f"{checks['writes']:,} | {checks['pods_missed']} / {checks['pods_written_twice']} | "
+                     f"{requests.get('list pods', 0)} / {requests.get('watch pods', 0)} | "
                      f"{run['loadavg_start'][0]:.1f} → {run['loadavg_end'][0]:.1f} |")
     return lines
 
