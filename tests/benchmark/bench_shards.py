@@ -46,7 +46,7 @@ from support.ephemeral import succeeded  # noqa: E402
 from support.fleet import LABEL, MODULE_AGENT, by_verb, create_fleet  # noqa: E402
 from support.pods import IMAGES  # noqa: E402
 from support.shards import kill  # noqa: E402
-from testbed import cluster as testbed_cluster, scale as testbed_scale  # noqa: E402
+from testbed import cluster as testbed_cluster, processes as testbed_processes, scale as testbed_scale  # noqa: E402
 from testbed.eras import ERAS  # noqa: E402
 
 RESULTS = HERE / "results"
@@ -134,6 +134,7 @@ class Shard:
                 "task_seconds": (tasks[0]["end"] - tasks[0]["start"]) if tasks and tasks[0].get("end") else None,
                 # ru_maxrss of the module's process (KiB on Linux): the first line; the second is ansible's copy.
                 "module_peak_rss_mib": round(int(rss[0]) / 1024, 1) if rss else None,
+                "module_cpu_seconds": float(rss[2]) if len(rss) > 2 else None,
                 "timings": result.get("timings"), "result_bytes": len(json.dumps(result)),
                 "names": sorted(r["pod"] for r in entries)}
 
@@ -145,6 +146,38 @@ def rss_python(work: Path) -> Path:
         wrapper.write_text(f"#!{sys.executable}\n" + (HERE / "rss_python.py").read_text())
         wrapper.chmod(0o755)
     return wrapper
+
+
+class CpuMeter:
+    """CPU seconds the machine and the bed's own processes spent between start() and stop(): with everything on 2
+    cores, whether more processes could have gone faster at all."""
+
+    COMPONENTS = ("kube-apiserver", "etcd", "kwok")
+
+    def start(self) -> None:
+        self.machine, self.parts = self._machine(), self._parts()
+
+    def stop(self, wall: float) -> dict:
+        busy, total = (b - a for a, b in zip(self.machine, self._machine()))
+        parts = {name: round(after - self.parts.get(name, 0.0), 1) for name, after in self._parts().items()}
+        return {"machine_busy_share": round(busy / total, 3) if total else None,
+                "machine_cpu_seconds": round(busy / os.sysconf("SC_CLK_TCK"), 1), "cores": os.cpu_count(),
+                "wall_seconds": round(wall, 1), **{f"{name}_cpu_seconds": value for name, value in parts.items()}}
+
+    @staticmethod
+    def _machine() -> tuple[int, int]:
+        fields = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+        idle = fields[3] + fields[4]  # idle and iowait
+        return sum(fields) - idle, sum(fields)
+
+    def _parts(self) -> dict[str, float]:
+        out = {}
+        for name in self.COMPONENTS:
+            pid = testbed_processes.pid_of(ERA, name)
+            if pid:
+                stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                out[name] = (int(stat[11]) + int(stat[12])) / os.sysconf("SC_CLK_TCK")
+        return out
 
 
 def writes_per_pod(events: list[dict], ns: str) -> dict[str, int]:
@@ -174,6 +207,8 @@ def run_config(work: Path, ns: str, names: list[str], count: int, kill_one: bool
     shards = [Shard(work, run_id, ns, i, count) for i in range(count)]
     load = os.getloadavg()
     log(f"N={len(names)} {label}: starting (load {load[0]:.1f}, pods begin with {prior} containers)")
+    cpu = CpuMeter()
+    cpu.start()
     started = time.monotonic()
     for shard in shards:
         shard.start()
@@ -195,6 +230,7 @@ def run_config(work: Path, ns: str, names: list[str], count: int, kill_one: bool
         shards[0].proc.wait()
         killed["rerun_seconds"] = round(time.monotonic() - rerun_started, 1)
     wall = time.monotonic() - started
+    cpu_used = cpu.stop(wall)
     events = audit.take()
     per_pod, requests = writes_per_pod(events, ns), module_requests(events, ns)
     del events
@@ -218,7 +254,7 @@ def run_config(work: Path, ns: str, names: list[str], count: int, kill_one: bool
     return {"n": len(names), "shards": count, "killed": killed or None, "label": label, "run_id": run_id, "ok": ok,
             "seconds": round(wall, 1), "prior_containers": prior, "loadavg_start": load, "loadavg_end": os.getloadavg(),
             "max_concurrency_each": max(1, CONCURRENCY // count), "checks": checks, "module_requests": requests,
-            "processes": outcomes}
+            "cpu": cpu_used, "processes": outcomes}
 
 
 def measure(options: argparse.Namespace) -> int:

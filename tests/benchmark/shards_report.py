@@ -53,6 +53,22 @@ def table(runs: dict) -> list[str]:
     return lines
 
 
+def cpu_table(runs: dict) -> list[str]:
+    """Where the machine's CPU went during each run: all the bed's parts and every process share its cores."""
+    lines = ["| N | configuration | cores busy | CPU s in all | kube-apiserver | etcd | kwok | module processes |",
+             "|---:|---|---:|---:|---:|---:|---:|---:|"]
+    for key in sorted(runs):
+        run, cpu = runs[key], runs[key].get("cpu")
+        if not cpu:
+            continue
+        modules = [p.get("module_cpu_seconds") for p in run["processes"] if p.get("module_cpu_seconds") is not None]
+        busy = "–" if cpu["machine_busy_share"] is None else f"{100 * cpu['machine_busy_share']:.0f} % of {cpu['cores']}"
+        lines.append(f"| {run['n']:,} | {run['label']} | {busy} | {cpu['machine_cpu_seconds']:.0f} | "
+                     f"{cpu.get('kube-apiserver_cpu_seconds', 0):.0f} | {cpu.get('etcd_cpu_seconds', 0):.0f} | "
+                     f"{cpu.get('kwok_cpu_seconds', 0):.0f} | {sum(modules):.0f} |")
+    return lines + [""] if len(lines) > 2 else []
+
+
 def killed_lines(runs: dict) -> list[str]:
     lines = []
     for key in sorted(k for k in runs if k[2]):
@@ -99,6 +115,8 @@ def report(results: Path, summary: Path, chart_path: Path, doc: Path, markers: t
     chart(runs, chart_path)
     lines = ["Merged from " + "; ".join(sources) + ". Phases: seconds of the slowest process.", ""]
     lines += table(runs) + [""] + killed_lines(runs)
+    lines += ["CPU during each run (from /proc; ansible-playbook and ansible-runner themselves are in the total only):",
+              ""] + cpu_table(runs)
     lines += [f"![wall time and peak RSS per configuration]({chart_path.relative_to(doc.parent).as_posix()})", ""]
     text = doc.read_text()
     begin, end = markers

@@ -26,8 +26,6 @@ from .eras import Era
 NODE_ANNOTATION = "kwok.x-k8s.io/node"
 # The share of the whole delay before ``running``; the rest comes before ``terminated``.
 START_SHARE = 0.4
-# kwok's workers applying pod stages (its default is 4); see config().
-POD_STAGE_WORKERS = 32
 
 _NODE_STAGES = """apiVersion: kwok.x-k8s.io/v1alpha1
 kind: Stage
@@ -252,13 +250,8 @@ def logs_file(era: Era) -> Path:
 def config(era: Era, delay_ms: tuple[int, int]) -> str:
     logs = {"apiVersion": "kwok.x-k8s.io/v1alpha1", "kind": "ClusterLogs", "metadata": {"name": "every-container"},
             "spec": {"selector": {}, "logs": [{"logsFile": str(logs_file(era))}]}}
-    # kwok plays pod stages with 4 workers by default: about 95 status updates a second here, so a 1,000-pod wait
-    # measured kwok, not the apiserver. Each real kubelet writes its own pods' status, so a fleet's status
-    # updates run as wide as its node count; POD_STAGE_WORKERS brings the bed closer to that.
-    options = {"apiVersion": "config.kwok.x-k8s.io/v1alpha1", "kind": "KwokConfiguration",
-               "options": {"podPlayStageParallelism": POD_STAGE_WORKERS}}
     # JSON is YAML: one document per object.
-    return "\n---\n".join([json.dumps(options), stages(delay_ms), json.dumps(logs)]) + "\n"
+    return stages(delay_ms) + "---\n" + json.dumps(logs) + "\n"
 
 
 def write_config(era: Era, delay_ms: tuple[int, int]) -> Path:
