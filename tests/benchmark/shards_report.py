@@ -79,12 +79,17 @@ def killed_lines(runs: dict) -> list[str]:
                      f"ansible-runner and every process below it) {killed['after_seconds']} s in, when all shards "
                      f"together had {killed['writes_of_all_shards_then']:,} writes; {killed['written_before_kill']:,} of "
                      f"its {killed['shard_pods']:,} pods were written before the kill and none again by the re-run "
-                     f"({killed['rerun_seconds']} s), which wrote the rest. The kill cut off "
-                     f"{run['checks']['writes_cut_off']} writes in flight (the audit log says 504, context canceled); "
-                     f"{run['checks']['pods_written_by_a_cut_off_request']} of them had reached etcd all the same (the "
-                     f"pod holds the container, the log no 2xx write for it), and the re-run saw them and left them be; "
-                     f"the others it wrote. Every pod's spec gained exactly one container.")
+                     f"({killed['rerun_seconds']} s), which wrote the rest. " + cut_off_sentence(run["checks"]))
     return lines + [""] if lines else []
+
+
+def cut_off_sentence(checks: dict) -> str:
+    if not checks["writes_cut_off"]:
+        return "No write was in flight when it died. Every pod's spec gained exactly one container."
+    return (f"The kill cut off {checks['writes_cut_off']} writes in flight (the audit log says 504, context canceled); "
+            f"{checks['pods_written_by_a_cut_off_request']} of them had reached etcd all the same (the pod holds the "
+            "container, the log no 2xx write for it), and the re-run saw them and left them be; the others it wrote. "
+            "Every pod's spec gained exactly one container.")
 
 
 def chart(runs: dict, path: Path) -> None:
