@@ -121,4 +121,14 @@ BENCH_FLEET_ARGS ?=
 
 bench-fleet:
 	hack/bench-fleet.sh $(BENCH_FLEET_ARGS)
+
+# Shards at 10,000 pods on the scale bed (kwok): one ansible-runner process against 4 and 8 shards run at once, and
+# 4 shards with one killed and re-run; each pod written exactly once (the audit log), peak RSS of each module process
+# (hack/bench-shards.sh; about 30 min, the fleet's namespace kept for the next run). Raw results in
+# tests/benchmark/results/ (git-ignored); the summary, chart and table in docs/benchmarks.md.
+.PHONY: bench-shards
+BENCH_SHARDS_ARGS ?=
+
+bench-shards:
+	hack/bench-shards.sh $(BENCH_SHARDS_ARGS)
 # <<< benchmark <<<

@@ -1,11 +1,14 @@
 """The scale bed (kwok nodes, real control plane) and ephemeral_container on a fleet there: a small smoke
-of what `make bench-fleet` measures.
+of what `make bench-fleet` and `make bench-shards` measure.
 
 Every claim is checked against the API (containers per pod) and the apiserver's audit log (which
 requests the module sent, which writes were carried out)."""
 
 from __future__ import annotations
 
+import sys
+
+from support.ansible import REPO
 from support.ephemeral import run_ec, succeeded
 from support.fleet import LABEL, MODULE_AGENT, by_verb, client_requests, create_fleet, ephemeral_counts, fleet_task
 
@@ -46,3 +49,21 @@ def test_twenty_pods_one_write_each_logs_from_kwok_and_a_rerun_writes_nothing(cl
     assert again["changed"] is False and not again.get("failed"), again.get("msg")
     assert audit.attempts(ns) == [], "the re-run sent a write"
     assert ephemeral_counts(core, ns, LABEL) == {n: 1 for n in names}
+
+
+def test_bench_shards_smoke_one_process_and_a_killed_and_rerun_shard(cluster, ns, tmp_path):
+    """`make bench-shards` in small: 40 pods as one ansible-runner process, then as 2 shards of which one is killed
+    once the shards have written half the pods and run again; each run gives every pod exactly one container."""
+    names = create_fleet(cluster.core(), ns, 40, LABEL)
+    sys.path.insert(0, str(REPO / "tests" / "benchmark"))
+    import bench_shards  # pylint: disable=import-outside-toplevel  (a script's module, on the path just above)
+
+    for count, kill_one in ((1, False), (2, True)):
+        run = bench_shards.run_config(tmp_path, ns, names, count, kill_one)
+        assert run["ok"], run
+        assert run["checks"]["every_pod_got_one_container"] and run["checks"]["pods_written_twice"] == 0
+        assert sum(p["pods"] for p in run["processes"]) == 40
+        assert all(p["module_peak_rss_mib"] and p["timings"] for p in run["processes"]), run["processes"]
+        assert run["module_requests"].get("patch pods/ephemeralcontainers", 0) >= run["checks"]["writes"]
+        assert 0 < run["cpu"]["machine_busy_share"] <= 1
+    assert ephemeral_counts(cluster.core(), ns, LABEL) == {n: 2 for n in names}

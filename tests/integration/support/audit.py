@@ -9,27 +9,59 @@ from pathlib import Path
 def complete_events(path: Path, offset: int) -> list[dict]:
     """The audit events logged after ``offset``. The apiserver may be half-way through writing the last
     line when we read, so only lines that end in a newline are parsed."""
+    return _complete_events(path, offset)[0]
+
+
+def _complete_events(path: Path, offset: int) -> tuple[list[dict], int]:
+    """The events after ``offset`` and the offset just past the last complete line."""
     with open(path, "rb") as log:
         log.seek(offset)
         data = log.read()
     complete = data[: data.rfind(b"\n") + 1]
-    return [json.loads(line) for line in complete.splitlines() if line.strip()]
+    return [json.loads(line) for line in complete.splitlines() if line.strip()], offset + len(complete)
+
+
+def read_since(path: Path, inode: int | None, offset: int) -> tuple[list[dict], tuple[int | None, int]]:
+    """The events logged after ``offset`` of the file that had ``inode``, across rotations, and where the read
+    ended (inode, offset). The apiserver renames a full log to ``<name>-<time><suffix>`` beside it
+    (--audit-log-maxsize) and starts a new one, so the marked file may now be a backup, followed by later backups
+    and then ``path``."""
+    if inode is None:
+        if not path.exists():
+            return [], (None, 0)
+        inode, offset = path.stat().st_ino, 0
+    logs = sorted(path.parent.glob(f"{path.stem}-*{path.suffix}"), key=lambda log: log.stat().st_mtime)
+    if path.exists():
+        logs.append(path)
+    inodes = [log.stat().st_ino for log in logs]
+    if inode not in inodes:
+        raise AssertionError(f"the marked audit log of {path} is gone (removed by --audit-log-maxbackup?)")
+    events: list[dict] = []
+    for index in range(inodes.index(inode), len(logs)):
+        found, offset = _complete_events(logs[index], offset if inodes[index] == inode else 0)
+        events += found
+    return events, (inodes[-1], offset)
 
 
 class AuditLog:
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.inode: int | None = None
         self.offset = 0
 
     def mark(self) -> None:
         """Forget everything written so far."""
-        self.offset = self.path.stat().st_size if self.path.exists() else 0
+        stat = self.path.stat() if self.path.exists() else None
+        self.inode, self.offset = (stat.st_ino, stat.st_size) if stat else (None, 0)
+
+    def take(self) -> list[dict]:
+        """Every event logged since mark() or the last take(), which then marks where it stopped."""
+        events, (self.inode, self.offset) = read_since(self.path, self.inode, self.offset)
+        return events
 
     def _completed_writes(self) -> list[dict]:
         """Every write request logged since mark(), whoever made it."""
-        if not self.path.exists():
-            return []
-        events = complete_events(self.path, self.offset)
+        events = read_since(self.path, self.inode, self.offset)[0]
         return [e for e in events if e.get("stage") == "ResponseComplete"
                 and e.get("verb") in ("create", "update", "patch", "delete", "deletecollection")]
 
