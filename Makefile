@@ -114,21 +114,21 @@ bench:
 	hack/bench.sh $(BENCH_ARGS)
 
 # Fleet scale: N = 10-1000 pods on the scale bed (kwok) and 10-100 real pods, kubectl loop / xargs -P 8 /
-# the module at max_concurrency 8, 32, 64 (hack/bench-fleet.sh; about 25 min). Raw results in
+# the module at max_concurrency 8, 32, 64 (hack/bench-python.sh bench_fleet.py; about 25 min). Raw results in
 # tests/benchmark/results/ (git-ignored); the summary, chart and table in docs/benchmarks.md.
 .PHONY: bench-fleet
 BENCH_FLEET_ARGS ?=
 
 bench-fleet:
-	hack/bench-fleet.sh $(BENCH_FLEET_ARGS)
+	hack/bench-python.sh bench_fleet.py $(BENCH_FLEET_ARGS)
 
 # Shards at 10,000 pods on the scale bed (kwok): one ansible-runner process against 4 and 8 shards run at once, and
 # 4 shards with one killed and re-run; each pod written exactly once (the audit log), peak RSS of each module process
-# (hack/bench-shards.sh; about 30 min, the fleet's namespace kept for the next run). Raw results in
+# (hack/bench-python.sh bench_shards.py; about 30 min, the fleet's namespace kept for the next run). Raw results in
 # tests/benchmark/results/ (git-ignored); the summary, chart and table in docs/benchmarks.md.
 .PHONY: bench-shards
 BENCH_SHARDS_ARGS ?=
 
 bench-shards:
-	hack/bench-shards.sh $(BENCH_SHARDS_ARGS)
+	hack/bench-python.sh bench_shards.py $(BENCH_SHARDS_ARGS)
 # <<< benchmark <<<

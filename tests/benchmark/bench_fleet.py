@@ -4,7 +4,7 @@
 """Fleet benchmark: ephemeral_container against kubectl debug on N pods, on the scale bed (kwok nodes)
 and on the current era (real pods), side by side in one run.
 
-Run through `make bench-fleet` (hack/bench-fleet.sh). One invocation measures the beds and sizes it
+Run through `make bench-fleet` (hack/bench-python.sh). One invocation measures the beds and sizes it
 is given (--bed scale --n 10,50 ...) and writes tests/benchmark/results/fleet-<time>.json (git-ignored);
 `--report` merges every results file (the newest run of each bed, N and side wins) into
 tests/benchmark/fleet-summary.json, docs/images/fleet-bench.png and the generated block of docs/benchmarks.md.

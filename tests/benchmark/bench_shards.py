@@ -5,7 +5,7 @@
 ansible-runner process, then the same work as 4 and as 8 shards run at once as separate ansible-runner processes
 (each `shard: {index: i, count: k}`), then 4 shards of which one is killed half-way and run again.
 
-Run through `make bench-shards` (hack/bench-shards.sh). Per configuration: wall time from the first process started
+Run through `make bench-shards` (hack/bench-python.sh). Per configuration: wall time from the first process started
 to the last one ended, each process's task time and the module's own `timings` (list, plan, write, wait, logs), the
 module process's peak RSS (ru_maxrss, through an interpreter wrapper), and the ephemeral-container writes the
 apiserver's audit log carried out per pod: each run must write every pod exactly once, none missed, none twice, the

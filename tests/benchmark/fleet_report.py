@@ -11,6 +11,8 @@ import json
 import statistics
 from pathlib import Path
 
+from doc_block import write_block
+
 SIDE_ORDER = ("kubectl_loop", "kubectl_xargs_p8", "module_c8", "module_c32", "module_c64", "module_rerun", "floor_c32")
 NAMES = {"kubectl_loop": "kubectl loop", "kubectl_xargs_p8": "kubectl xargs -P 8", "module_c8": "module c=8",
          "module_c32": "module c=32", "module_c64": "module c=64", "module_rerun": "module re-run (c=32)",
@@ -153,11 +155,5 @@ def report(results: Path, summary: Path, chart_path: Path, doc: Path, markers: t
             lines += ["Seconds per phase: the module's `timings` against the minimal client's (tests/benchmark/floor_patch.py).", ""]
             lines += split + [""]
     lines += [f"![time against N, log scale]({chart_path.relative_to(doc.parent).as_posix()})", ""]
-    text = doc.read_text()
-    begin, end = markers
-    if begin not in text:
-        raise SystemExit(f"{doc} has no block {begin} ... {end}")
-    before, rest = text.split(begin, 1)
-    doc.write_text(before + begin + "\n" + "\n".join(lines) + end + rest.split(end, 1)[1])
-    print("\n".join(lines))
+    write_block(doc, markers, lines)
     return 0

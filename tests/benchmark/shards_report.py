@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from doc_block import write_block
+
 PHASES = ("list", "plan", "write", "wait", "logs")
 RSS_TARGET_MIB = 200
 
@@ -129,11 +131,5 @@ def report(results: Path, summary: Path, chart_path: Path, doc: Path, markers: t
     lines += ["CPU during each run (from /proc; ansible-playbook and ansible-runner themselves are in the total only):",
               ""] + cpu_table(runs)
     lines += [f"![wall time and peak RSS per configuration]({chart_path.relative_to(doc.parent).as_posix()})", ""]
-    text = doc.read_text()
-    begin, end = markers
-    if begin not in text:
-        raise SystemExit(f"{doc} has no block {begin} ... {end}")
-    before, rest = text.split(begin, 1)
-    doc.write_text(before + begin + "\n" + "\n".join(lines) + end + rest.split(end, 1)[1])
-    print("\n".join(lines))
+    write_block(doc, markers, lines)
     return 0
