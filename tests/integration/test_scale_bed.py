@@ -56,7 +56,8 @@ def test_bench_shards_smoke_one_process_and_a_killed_and_rerun_shard(cluster, ns
     once the shards have written half the pods and run again; each run gives every pod exactly one container."""
     names = create_fleet(cluster.core(), ns, 40, LABEL)
     sys.path.insert(0, str(REPO / "tests" / "benchmark"))
-    import bench_shards  # pylint: disable=import-outside-toplevel  (a script's module, on the path just above)
+    # A script's module, on the path just above.
+    import bench_shards  # pylint: disable=import-outside-toplevel
 
     for count, kill_one in ((1, False), (2, True)):
         run = bench_shards.run_config(tmp_path, ns, names, count, kill_one)
