@@ -21,7 +21,7 @@ docs/benchmarks.md.
 from __future__ import annotations
 
 import argparse
-import concurrent.futures
+import collections
 import datetime
 import json
 import os
@@ -42,9 +42,9 @@ sys.path.insert(0, str(REPO / "tests" / "integration"))
 sys.path.insert(0, str(REPO / "tests" / "cluster"))
 
 from support.ansible import environment  # noqa: E402  (needs the path above)
-from support.audit import AuditLog  # noqa: E402
+from support.audit import AuditLog, ephemeral_writes  # noqa: E402
 from support.ephemeral import succeeded  # noqa: E402
-from support.fleet import LABEL, MODULE_AGENT, by_verb, fleet_pod  # noqa: E402
+from support.fleet import LABEL, MODULE_AGENT, by_verb, create_fleet, ephemeral_counts  # noqa: E402
 from support.pods import IMAGES  # noqa: E402
 from support.shards import kill  # noqa: E402
 from testbed import cluster as testbed_cluster, processes as testbed_processes, scale as testbed_scale  # noqa: E402
@@ -71,30 +71,17 @@ def core() -> kubernetes.client.CoreV1Api:
 
 def fleet(n: int) -> tuple[str, list[str]]:
     """Namespace shards-<n> with n Running pods, kept between runs (creating 10,000 takes about 5 minutes); a fleet
-    left half-made by an interrupted run is completed."""
+    left half-made by an interrupted run is completed (create_fleet creates only the pods missing)."""
     api, ns = core(), f"shards-{n}"
     try:
         api.create_namespace({"metadata": {"name": ns}})
     except kubernetes.client.ApiException as exc:
         if exc.status != 409:
             raise
-    names = [f"pod-{i:04d}" for i in range(n)]
-    pods = api.list_namespaced_pod(ns, label_selector=LABEL).items
-    if sorted(p.metadata.name for p in pods) == names and all(p.status.phase == "Running" for p in pods):
-        return ns, names
     started = time.monotonic()
-    existing = {p.metadata.name for p in pods}
-    with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
-        list(pool.map(lambda name: api.create_namespaced_pod(ns, fleet_pod(name, LABEL)),
-                      [name for name in names if name not in existing]))
-    deadline = time.monotonic() + 60 + 0.2 * n
-    while time.monotonic() < deadline:
-        pods = api.list_namespaced_pod(ns, label_selector=LABEL).items
-        if sum(p.status.phase == "Running" for p in pods) == n:
-            log(f"{n} pods Running in {ns} after {time.monotonic() - started:.0f} s")
-            return ns, names
-        time.sleep(2)
-    raise SystemExit(f"not all {n} pods of {ns} Running in time")
+    names = create_fleet(api, ns, n, LABEL, timeout=60 + 0.2 * n)
+    log(f"{n} pods Running in {ns} after {time.monotonic() - started:.0f} s")
+    return ns, names
 
 
 class Shard:
@@ -190,33 +177,16 @@ class CpuMeter:
         return out
 
 
-def ephemeral_patches(events: list[dict], ns: str) -> list[dict]:
-    return [e for e in events if e.get("stage") == "ResponseComplete" and e.get("verb") == "patch"
-            and (e.get("objectRef") or {}).get("namespace") == ns
-            and (e.get("objectRef") or {}).get("subresource") == "ephemeralcontainers"]
-
-
-def per_pod(events: list[dict]) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for event in events:
-        counts[event["objectRef"]["name"]] = counts.get(event["objectRef"]["name"], 0) + 1
-    return counts
-
-
-def writes_per_pod(events: list[dict], ns: str) -> dict[str, int]:
+def writes_per_pod(events: list[dict], ns: str) -> collections.Counter:
     """Writes the audit log says were carried out (2xx), per pod."""
-    return per_pod(succeeded(ephemeral_patches(events, ns)))
+    return collections.Counter(e["objectRef"]["name"] for e in succeeded(ephemeral_writes(events, ns)))
 
 
-def cut_off_per_pod(events: list[dict], ns: str) -> dict[str, int]:
+def cut_off_per_pod(events: list[dict], ns: str) -> collections.Counter:
     """Writes whose client went away mid-request (a killed shard): the apiserver logs them 504 "context canceled",
     although the write may have reached etcd all the same; the pod's spec tells."""
-    return per_pod([e for e in ephemeral_patches(events, ns) if (e.get("responseStatus") or {}).get("code") == 504])
-
-
-def container_counts(ns: str) -> dict[str, int]:
-    return {p.metadata.name: len(p.spec.ephemeral_containers or [])
-            for p in core().list_namespaced_pod(ns, label_selector=LABEL).items}
+    return collections.Counter(e["objectRef"]["name"] for e in ephemeral_writes(events, ns)
+                               if (e.get("responseStatus") or {}).get("code") == 504)
 
 
 def module_requests(events: list[dict], ns: str) -> dict[str, int]:
@@ -230,7 +200,7 @@ def module_requests(events: list[dict], ns: str) -> dict[str, int]:
 def run_config(work: Path, ns: str, names: list[str], count: int, kill_one: bool) -> dict:
     label = f"{count} shards" + (", one killed and re-run" if kill_one else "") if count > 1 else "one process"
     run_id = f"s{count}{'k' if kill_one else ''}-{time.strftime('%H%M%S')}"
-    before = container_counts(ns)
+    before = ephemeral_counts(core(), ns, LABEL)
     prior = before[names[0]]
     audit, follower = AuditLog(ERA.audit_log), AuditLog(ERA.audit_log)
     audit.mark()
@@ -265,7 +235,7 @@ def run_config(work: Path, ns: str, names: list[str], count: int, kill_one: bool
     events = audit.take()
     written, cut_off, requests = writes_per_pod(events, ns), cut_off_per_pod(events, ns), module_requests(events, ns)
     del events
-    after = container_counts(ns)
+    after = ephemeral_counts(core(), ns, LABEL)
     added = {name: after.get(name, 0) - before.get(name, 0) for name in names}
     outcomes = [s.outcome() for s in shards]
     seen = [name for o in outcomes for name in o.pop("names")]

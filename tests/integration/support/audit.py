@@ -43,6 +43,29 @@ def read_since(path: Path, inode: int | None, offset: int) -> tuple[list[dict], 
     return events, (inodes[-1], offset)
 
 
+def completed_writes(events: list[dict]) -> list[dict]:
+    """The write requests among ``events`` (their ResponseComplete events), whoever made them."""
+    return [e for e in events if e.get("stage") == "ResponseComplete"
+            and e.get("verb") in ("create", "update", "patch", "delete", "deletecollection")]
+
+
+def carried_out_writes(events: list[dict], namespace: str | None = None) -> list[dict]:
+    """The writes among ``events`` that were not dry runs, by users (not the control plane's system: users), in
+    ``namespace`` when given; refused ones included (see support.ephemeral.succeeded())."""
+    return [
+        e for e in completed_writes(events)
+        if "dryRun=" not in e.get("requestURI", "")
+        and (namespace is None or (e.get("objectRef") or {}).get("namespace") == namespace)
+        and not e.get("user", {}).get("username", "").startswith("system:")
+    ]
+
+
+def ephemeral_writes(events: list[dict], namespace: str | None = None) -> list[dict]:
+    """carried_out_writes() to pods/ephemeralcontainers."""
+    return [e for e in carried_out_writes(events, namespace)
+            if (e.get("objectRef") or {}).get("subresource") == "ephemeralcontainers"]
+
+
 class AuditLog:
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -61,21 +84,14 @@ class AuditLog:
 
     def _completed_writes(self) -> list[dict]:
         """Every write request logged since mark(), whoever made it."""
-        events = read_since(self.path, self.inode, self.offset)[0]
-        return [e for e in events if e.get("stage") == "ResponseComplete"
-                and e.get("verb") in ("create", "update", "patch", "delete", "deletecollection")]
+        return completed_writes(read_since(self.path, self.inode, self.offset)[0])
 
     def writes(self, namespace: str | None = None) -> list[dict]:
         """Write requests since mark() that were really carried out (dry runs excluded)."""
-        return [
-            e for e in self._completed_writes()
-            if "dryRun=" not in e.get("requestURI", "")
-            and (namespace is None or (e.get("objectRef") or {}).get("namespace") == namespace)
-            and not e.get("user", {}).get("username", "").startswith("system:")
-        ]
+        return carried_out_writes(self._completed_writes(), namespace)
 
     def ephemeral_writes(self, namespace: str | None = None) -> list[dict]:
-        return [e for e in self.writes(namespace) if (e.get("objectRef") or {}).get("subresource") == "ephemeralcontainers"]
+        return ephemeral_writes(self._completed_writes(), namespace)
 
     def attempts(self, namespace: str | None = None, subresource: str | None = None) -> list[dict]:
         """Every write request since mark() by a client (users and namespaced service accounts; not the

@@ -35,10 +35,13 @@ def fleet_pod(name: str, label: str) -> dict:
 
 def create_fleet(core: kubernetes.client.CoreV1Api, namespace: str, count: int, label: str = "fleet=yes",
                  timeout: float = 300) -> list[str]:
-    """``count`` pods with ``label``, created 8 at a time; returns their names once all are Running."""
+    """``count`` pods with ``label``, created 8 at a time; returns their names once all are Running. Pods of those
+    names already there are kept (a benchmark's fleet, half made by an interrupted run)."""
     names = [f"pod-{i:04d}" for i in range(count)]
+    there = {p.metadata.name for p in core.list_namespaced_pod(namespace, label_selector=label).items}
     with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
-        list(pool.map(lambda n: core.create_namespaced_pod(namespace, fleet_pod(n, label)), names))
+        list(pool.map(lambda n: core.create_namespaced_pod(namespace, fleet_pod(n, label)),
+                      [name for name in names if name not in there]))
     deadline = time.monotonic() + timeout
     running = 0
     while time.monotonic() < deadline:
